@@ -1,0 +1,57 @@
+"""Commands about the log itself: check, init."""
+
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nafta_log import check as checks
+from nafta_log import store
+from nafta_log.cli.common import LogOption, load, print_problems
+from nafta_log.errors import NaftaLogError, Problem
+
+
+def check(log: LogOption = None) -> None:
+    """Check the whole log: one `path:line:col: message` line per problem; exit 1 if any.
+
+    Finds parse errors, missing or mistyped fields, unknown stakeholder or topic ids, duplicate ids,
+    ends before starts and impossible dates.
+
+    Example:
+
+      nafta-log check
+    """
+    result = load(log, warn=False)
+    problems = sorted(result.problems, key=Problem.sort_key) + checks.run_checks(result.log)
+    print_problems(problems)
+    if problems:
+        raise typer.Exit(1)
+
+
+def sample_folder() -> Path:
+    """The sample log: packaged in the wheel, or `data/` beside the package in a checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "_sample"
+    if (packaged / store.MARKER).is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent.parent / "data"
+    if (checkout / store.MARKER).is_file():
+        return checkout
+    raise NaftaLogError("the sample log is missing from this installation; reinstall nafta-log")
+
+
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],
+    sample: Annotated[bool, typer.Option("--sample", help="Start from a copy of the NAFTA sample log.")] = False,
+) -> None:
+    """Make a new log in DIR: empty, or a copy of the NAFTA sample log.
+
+    Examples:
+
+      nafta-log init ~/trade-log
+
+      nafta-log init ~/nafta --sample
+    """
+    store.init_log(folder, name=folder.resolve().name, sample=sample_folder() if sample else None)
+    print(f"Made a new log in {folder}" + (" (from the NAFTA sample)" if sample else ""))
+    print(f"  next: cd {folder} && nafta-log add person NAME")

@@ -1,0 +1,182 @@
+"""The commands that answer questions: meetings, show, people, person, topics, who."""
+
+
+from typing import Annotated, Optional
+
+import typer
+
+from nafta_log import names, query, serialize
+from nafta_log.cli.common import Format, FormatOption, LogOption, emit, load, out, parse_date_option
+from nafta_log.errors import AmbiguousName, NaftaLogError, UsageError
+from nafta_log.model import STATUSES
+
+
+def meetings(
+    person: Annotated[Optional[list[str]], typer.Option("--person", "-p", metavar="NAME",
+                      help="Only meetings this stakeholder took part in; repeat to require several.")] = None,
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", metavar="TOPIC",
+                     help="Only meetings about this topic; repeat for any of several.")] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE",
+                     help="Only meetings whose whole known span starts on or after DATE.")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", metavar="DATE",
+                  help="Only meetings whose whole known span ends on or before DATE.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", metavar="YYYY", min=1, max=9999,
+                    help="Only meetings known to fall in this year.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS",
+                      help="scheduled, held or cancelled.")] = None,
+    location: Annotated[Optional[str], typer.Option("--location", metavar="TEXT",
+                        help="Only meetings whose location contains TEXT.")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", "-s", metavar="TEXT",
+                      help="Only meetings whose title or summary contains TEXT.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most N meetings.")] = None,
+    fmt: FormatOption = Format.table,
+    log: LogOption = None,
+) -> None:
+    """List meetings in date order, filtered by who, what and when.
+
+    Examples:
+
+      nafta-log meetings --person Dias
+
+      nafta-log meetings -p Dias -p Ross --year 2017 --format json
+
+      nafta-log meetings --topic "rules of origin" --from "Dec 2017"
+    """
+    result = load(log)
+    lg = result.log
+    q = meeting_query(lg, person, topic, from_, to, year, status, location, search, limit)
+    found = query.select_meetings(lg, q)
+    from nafta_log import render
+    emit(fmt, lambda: render.meetings_table(lg, found),
+         lambda: [serialize.meeting_dict(lg, m) for m in found],
+         lambda: ([serialize.meeting_csv_row(lg, m) for m in found], serialize.MEETING_CSV))
+
+
+def meeting_query(lg, person, topic, from_, to, year, status, location, search, limit) -> query.MeetingQuery:  # type: ignore[no-untyped-def]
+    """Turn the filter flags of `meetings` (and exports) into a MeetingQuery."""
+    people = tuple(names.resolve(lg.stakeholders, p).id for p in person or ())
+    topics = tuple(names.resolve(lg.topics, t, "topic").id for t in topic or ())
+    order = lg.settings.date_order
+    start_d = parse_date_option(from_, "--from", order)
+    end_d = parse_date_option(to, "--to", order)
+    start = start_d.first_day() if start_d else None
+    end = end_d.last_day() if end_d else None
+    if year is not None:
+        import datetime as dt
+        ys, ye = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        start = max(start, ys) if start else ys
+        end = min(end, ye) if end else ye
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"--status must be one of {', '.join(STATUSES)}, not {status!r}")
+    return query.MeetingQuery(people=people, topics=topics, start=start, end=end, status=status,
+                              location=location, search=search, limit=limit)
+
+
+def show(
+    meeting_id: Annotated[str, typer.Argument(metavar="ID", help="A meeting id; a unique prefix is enough.")],
+    fmt: FormatOption = Format.table,
+    log: LogOption = None,
+) -> None:
+    """Show one meeting in full, with its sources.
+
+    Example:
+
+      nafta-log show 2017-12-14
+    """
+    lg = load(log).log
+    m = lg.meetings.get(meeting_id) or find_meeting(lg, meeting_id)
+    from nafta_log import render
+    emit(fmt, lambda: render.meeting_detail(lg, m), lambda: serialize.meeting_dict(lg, m),
+         lambda: ([serialize.meeting_csv_row(lg, m)], serialize.MEETING_CSV))
+
+
+def find_meeting(lg, prefix: str):  # type: ignore[no-untyped-def]
+    """The one meeting whose id starts with `prefix`."""
+    typed = prefix.strip()
+    found = [m for mid, m in sorted(lg.meetings.items()) if typed and mid.startswith(typed)]
+    if not found:
+        raise NaftaLogError(f"no meeting id starts with {typed!r}; list ids with `nafta-log meetings --format csv`")
+    if len(found) > 1:
+        listed = ", ".join(m.id for m in found[:10]) + (" ..." if len(found) > 10 else "")
+        raise AmbiguousName(f"{typed!r} matches {len(found)} meetings: {listed}; type more of the id")
+    return found[0]
+
+
+def people(fmt: FormatOption = Format.table, log: LogOption = None) -> None:
+    """List stakeholders with current role, organization, country, meetings and last meeting.
+
+    Example:
+
+      nafta-log people
+    """
+    lg = load(log).log
+    rows = query.people_rows(lg)
+    from nafta_log import render
+    emit(fmt, lambda: render.people_table(rows), lambda: [serialize.person_dict(r) for r in rows],
+         lambda: ([serialize.person_dict(r) | {"aliases": "; ".join(r.stakeholder.aliases)} for r in rows],
+                  ("id", "kind", "name", "aliases", "country", "role", "organization", "organization_name",
+                   "meetings", "last_meeting")))
+
+
+def person(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Id, full name, alias or surname.")],
+    fmt: FormatOption = Format.table,
+    log: LogOption = None,
+) -> None:
+    """Show one stakeholder: profile, roles over time, and their meetings with whom, about what.
+
+    Examples:
+
+      nafta-log person Dias
+
+      nafta-log person unifor
+    """
+    lg = load(log).log
+    p = query.profile(lg, names.resolve(lg.stakeholders, name).id)
+    from nafta_log import render
+    emit(fmt, lambda: render.profile_view(lg, p), lambda: serialize.profile_dict(lg, p),
+         lambda: ([serialize.meeting_csv_row(lg, m) for m in p.meetings], serialize.MEETING_CSV))
+
+
+def topics(fmt: FormatOption = Format.table, log: LogOption = None) -> None:
+    """The per-topic summary: meetings, first and last date, and who took part most.
+
+    Example:
+
+      nafta-log topics
+    """
+    lg = load(log).log
+    rows = query.topic_summary(lg)
+    from nafta_log import render
+    emit(fmt, lambda: render.topics_table(lg, rows), lambda: [serialize.topic_dict(lg, r) for r in rows],
+         lambda: ([serialize.topic_dict(lg, r) | {"top_participants": "; ".join(
+             f"{lg.name_of(p)} ({n})" for p, n in r.top)} for r in rows],
+             ("id", "name", "meetings", "first", "last", "top_participants")))
+
+
+def who(
+    person: Annotated[Optional[str], typer.Option("--person", "-p", metavar="NAME",
+                      help="Only this stakeholder's counterparts.")] = None,
+    fmt: FormatOption = Format.table,
+    log: LogOption = None,
+) -> None:
+    """Who met whom: every pair that shared a meeting, with count, first and last date, and topics.
+
+    Examples:
+
+      nafta-log who
+
+      nafta-log who --person Ross
+    """
+    lg = load(log).log
+    sid = names.resolve(lg.stakeholders, person).id if person is not None else None
+    rows = query.pairs(lg, sid)
+    from nafta_log import render
+
+    def flat() -> tuple[list, tuple]:
+        data = [serialize.pair_dict(lg, r) for r in rows]
+        return ([{"a": d["a"]["name"], "a_id": d["a"]["id"], "b": d["b"]["name"], "b_id": d["b"]["id"],
+                  "meetings": d["meetings"], "first": d["first"], "last": d["last"], "topics": "; ".join(d["topics"])}
+                 for d in data], ("a", "a_id", "b", "b_id", "meetings", "first", "last", "topics"))
+
+    emit(fmt, lambda: render.pairs_table(lg, rows, sid), lambda: [serialize.pair_dict(lg, r) for r in rows], flat)

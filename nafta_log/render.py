@@ -1,0 +1,175 @@
+"""Model and summaries -> Rich renderables; the only module below the CLI that imports rich."""
+
+from __future__ import annotations
+
+import os
+from typing import IO, Iterable
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from nafta_log.errors import Problem
+from nafta_log.model import Log, Meeting, PartialDate
+from nafta_log.query import PairRow, PersonRow, Profile, TopicRow
+from nafta_log.safe import visible
+
+
+def make_console(file: IO[str], environ: dict[str, str] | None = None) -> Console:
+    """A console that styles only on a real terminal without NO_COLOR; piped output is plain and unwrapped."""
+    env = os.environ if environ is None else environ
+    tty = hasattr(file, "isatty") and file.isatty()
+    plain = not tty or "NO_COLOR" in env or env.get("TERM") == "dumb"
+    return Console(file=file, color_system=None if plain else "auto", force_terminal=tty and not plain or None,
+                   width=None if tty else 4000, highlight=False, markup=False, emoji=False, soft_wrap=False,
+                   legacy_windows=False)
+
+
+def print_to(file: IO[str], renderable: RenderableType) -> None:
+    """Print to `file`: styled on a terminal; plain, unwrapped and without trailing blanks otherwise."""
+    console = make_console(file)
+    if console.color_system is not None or console.is_terminal:
+        console.print(renderable)
+        return
+    with console.capture() as capture:
+        console.print(renderable)
+    file.write("\n".join(line.rstrip() for line in capture.get().split("\n")))
+
+
+def t(value: str | None, style: str = "") -> Text:
+    """Untrusted text as a Rich Text: never read as markup, invisible characters escaped."""
+    return Text(visible(value), style=style)
+
+
+def _date(value: PartialDate | None) -> Text:
+    return Text(str(value) if value is not None else "")
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", title=title,
+                  title_justify="left", title_style="bold")
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    return table
+
+
+def _names(log: Log, ids: Iterable[str]) -> str:
+    return ", ".join(visible(log.name_of(i)) for i in ids)
+
+
+def _topics(log: Log, ids: Iterable[str]) -> str:
+    return ", ".join(visible(log.topic_name(i)) for i in ids)
+
+
+def meetings_table(log: Log, meetings: list[Meeting]) -> Table:
+    """Date, title, who, topics, location, status: one meeting a row."""
+    table = _table("date", "title", "who", "topics", "location", "status")
+    for m in meetings:
+        table.add_row(Text(m.date_text()), t(m.title, "bold"), Text(_names(log, m.participants)),
+                      Text(_topics(log, m.topics)), t(m.location), Text(m.status, style=_status_style(m.status)))
+    return table
+
+
+def _status_style(status: str) -> str:
+    return {"scheduled": "yellow", "cancelled": "dim strike"}.get(status, "")
+
+
+def meeting_detail(log: Log, m: Meeting) -> RenderableType:
+    """One meeting in full, with its sources."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    when = m.date_text()
+    if m.time:
+        when += f" {m.time.isoformat(timespec='minutes')}" + (f" {m.timezone}" if m.timezone else "")
+    rows = [("id", Text(m.id)), ("title", t(m.title)), ("date", Text(when)), ("status", Text(m.status)),
+            ("who", Text("\n".join(f"{visible(log.name_of(p))} ({p})" for p in m.participants))),
+            ("topics", Text(_topics(log, m.topics))), ("location", t(m.location)),
+            ("summary", Text(visible(m.summary, keep="\n")))]
+    for key, value in m.extra.items():
+        rows.append((visible(key), Text(visible(repr(value)))))
+    for label, value in rows:
+        if value.plain:
+            grid.add_row(Text(label), value)
+    parts: list[RenderableType] = [grid]
+    if m.sources:
+        parts.append(Text("\nsources", style="bold"))
+        for i, s in enumerate(m.sources, 1):
+            line = Text(f"{i}. ")
+            line.append(visible(" - ".join(filter(None, (s.publisher, s.title)))))
+            if s.published:
+                line.append(f" ({s.published})")
+            if s.url:
+                line.append("\n   " + visible(s.url))
+            if s.note:
+                line.append("\n   ")
+                line.append(visible(s.note), style="italic")
+            parts.append(line)
+    if m.origin:
+        parts.append(Text(f"\nfile: {visible(m.origin.path)}", style="dim"))
+    return Group(*parts)
+
+
+def people_table(rows: list[PersonRow]) -> Table:
+    """Stakeholders with current role, organization, country, meetings and last meeting."""
+    table = _table("name", "kind", "role", "organization", "country", "meetings", "last meeting")
+    for r in rows:
+        s = r.stakeholder
+        table.add_row(t(s.name, "bold"), Text(s.kind), t(r.role.title if r.role else None), t(r.organization),
+                      t(s.country), Text(str(r.meetings), justify="right"), _date(r.last))
+    return table
+
+
+def profile_view(log: Log, p: Profile) -> RenderableType:
+    """A stakeholder's profile: who they are, roles over time, and their meetings with whom, about what."""
+    s = p.stakeholder
+    head = Text()
+    head.append(visible(s.name), style="bold")
+    head.append(f" ({s.id}, {s.kind}" + (f", {visible(s.country)}" if s.country else "") + ")")
+    parts: list[RenderableType] = [head]
+    if s.aliases:
+        parts.append(Text("also: " + ", ".join(visible(a) for a in s.aliases)))
+    if s.description:
+        parts.append(Text(visible(s.description, keep="\n")))
+    if p.roles:
+        roles = _table("role", "organization", "since", "until", title="Roles")
+        for r in p.roles:
+            roles.add_row(t(r.title), t(log.name_of(r.organization) if r.organization else None), _date(r.since),
+                          _date(r.until))
+        parts += [Text(""), roles]
+    if p.members:
+        parts += [Text(""), Text("People: " + ", ".join(visible(m.name) for m in p.members))]
+    timeline = _table("date", "title", "with", "topics", "status", title=f"Meetings ({len(p.meetings)})")
+    for m in p.meetings:
+        timeline.add_row(Text(m.date_text()), t(m.title), Text(_names(log, (x for x in m.participants if x != s.id))),
+                         Text(_topics(log, m.topics)), Text(m.status, style=_status_style(m.status)))
+    parts += [Text(""), timeline]
+    return Group(*parts)
+
+
+def topics_table(log: Log, rows: list[TopicRow]) -> Table:
+    """The per-topic summary: meetings, first and last date, who took part most."""
+    table = _table("topic", "meetings", "first", "last", "most involved")
+    for r in rows:
+        top = ", ".join(f"{visible(log.name_of(p))} ({n})" for p, n in r.top)
+        table.add_row(t(r.topic.name, "bold"), Text(str(r.meetings), justify="right"), _date(r.first),
+                      _date(r.last), Text(top))
+    return table
+
+
+def pairs_table(log: Log, rows: list[PairRow], person: str | None = None) -> Table:
+    """Who met whom: each pair with its count, first and last date, and topics."""
+    cols = ("with", "meetings", "first", "last", "topics") if person else ("who", "met", "meetings", "first",
+                                                                         "last", "topics")
+    table = _table(*cols)
+    for r in rows:
+        names = [t(log.name_of(r.b), "bold")] if person else [t(log.name_of(r.a), "bold"), t(log.name_of(r.b), "bold")]
+        table.add_row(*names, Text(str(r.meetings), justify="right"), _date(r.first), _date(r.last),
+                      Text(_topics(log, r.topics)))
+    return table
+
+
+def problem_line(problem: Problem) -> str:
+    """A problem as one safe line: `path:line:col: message`."""
+    return visible(str(problem))

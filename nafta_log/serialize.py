@@ -1,0 +1,103 @@
+"""Records and summaries -> plain dicts, JSON and CSV: the documented, stable machine-readable schema."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable, Sequence
+
+from nafta_log.model import Log, Meeting, PartialDate
+from nafta_log.query import PairRow, PersonRow, Profile, TopicRow
+from nafta_log.safe import json_safe, visible
+
+MEETING_CSV = ("id", "date", "end", "time", "timezone", "status", "title", "participants", "participant_ids",
+               "topics", "location", "summary", "sources")
+
+
+def _d(value: PartialDate | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def meeting_dict(log: Log, m: Meeting) -> dict[str, Any]:
+    """A meeting as JSON-ready data: the date as precise as known, participants with id and name."""
+    return {
+        "id": m.id,
+        "title": m.title,
+        "date": str(m.date),
+        "end": m.end.isoformat() if m.end else None,
+        "time": m.time.isoformat() if m.time else None,
+        "timezone": m.timezone,
+        "status": m.status,
+        "participants": [{"id": p, "name": log.name_of(p)} for p in m.participants],
+        "topics": list(m.topics),
+        "location": m.location,
+        "summary": m.summary,
+        "sources": [{"publisher": s.publisher, "title": s.title, "published": _d(s.published), "url": s.url,
+                     "note": s.note} for s in m.sources],
+    }
+
+
+def meeting_csv_row(log: Log, m: Meeting) -> dict[str, Any]:
+    """A meeting as one flat CSV row; lists are joined with '; '."""
+    d = meeting_dict(log, m)
+    d["participant_ids"] = "; ".join(p["id"] for p in d["participants"])
+    d["participants"] = "; ".join(p["name"] for p in d["participants"])
+    d["topics"] = "; ".join(d["topics"])
+    d["sources"] = "; ".join(" - ".join(filter(None, (s["publisher"], s["title"], s["url"]))) for s in d["sources"])
+    return d
+
+
+def person_dict(row: PersonRow) -> dict[str, Any]:
+    """A line of `people` as data."""
+    s = row.stakeholder
+    return {"id": s.id, "kind": s.kind, "name": s.name, "aliases": list(s.aliases), "country": s.country,
+            "role": row.role.title if row.role else None,
+            "organization": row.role.organization if row.role else None,
+            "organization_name": row.organization, "meetings": row.meetings, "last_meeting": _d(row.last)}
+
+
+def topic_dict(log: Log, row: TopicRow) -> dict[str, Any]:
+    """A line of the per-topic summary as data."""
+    return {"id": row.topic.id, "name": row.topic.name, "meetings": row.meetings, "first": _d(row.first),
+            "last": _d(row.last),
+            "top_participants": [{"id": p, "name": log.name_of(p), "meetings": n} for p, n in row.top]}
+
+
+def pair_dict(log: Log, row: PairRow) -> dict[str, Any]:
+    """A who-met-whom pair as data."""
+    return {"a": {"id": row.a, "name": log.name_of(row.a)}, "b": {"id": row.b, "name": log.name_of(row.b)},
+            "meetings": row.meetings, "first": str(row.first), "last": str(row.last), "topics": list(row.topics)}
+
+
+def profile_dict(log: Log, p: Profile) -> dict[str, Any]:
+    """A stakeholder's profile as data: record, roles and meetings."""
+    s = p.stakeholder
+    return {"id": s.id, "kind": s.kind, "name": s.name, "aliases": list(s.aliases), "country": s.country,
+            "description": s.description,
+            "roles": [{"title": r.title, "organization": r.organization, "since": _d(r.since), "until": _d(r.until)}
+                      for r in p.roles],
+            "meetings": [meeting_dict(log, m) for m in p.meetings]}
+
+
+def to_json(data: Any) -> str:
+    """JSON text; invisible and bidi characters escaped so the output is safe on a terminal."""
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+    """CSV text with a header; control characters other than newline and tab are shown as escapes."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for row in rows:
+        w.writerow({k: _cell(row.get(k)) for k in columns})
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value, keep="\n\t")
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
