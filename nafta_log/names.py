@@ -41,8 +41,8 @@ def resolve(records: Mapping[str, R], text: str, what: str = "stakeholder") -> R
     key = fold(typed)
     slug = slugify(typed)
     stages: list[Iterable[R]] = [
-        (r for r in records.values() if key in (fold(n) for n in _names(r)) or slug == r.id),
-        (r for r in records.values() if _surname(r) == key),
+        (r for r in records.values() if key == fold(r.name) or slug == r.id),
+        (r for r in records.values() if key in (fold(a) for a in r.aliases) or _surname(r) == key),
         (r for r in records.values() if r.id.startswith(slug) and len(slug) >= 2),
     ]
     for stage in stages:

@@ -267,10 +267,17 @@ def meeting_to_table(m: Meeting) -> dict[str, Any]:
 
 
 def _with_tail(table: dict[str, Any], extra: Mapping[str, Any], key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Known keys, unknown plain keys, the record's own array of tables, then unknown tables."""
+    def is_table(v: Any) -> bool:
+        return isinstance(v, dict) or (isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v))
     for k, v in extra.items():
-        table.setdefault(k, v)
+        if not is_table(v):
+            table.setdefault(k, v)
     if items:
         table[key] = items
+    for k, v in extra.items():
+        if is_table(v):
+            table.setdefault(k, v)
     return table
 
 
