@@ -164,7 +164,7 @@ def meeting_from_table(mid: str, table: Mapping[str, Any], origin: Origin) -> tu
     if status not in STATUSES:
         r.problem("status", f"'status' must be one of {', '.join(STATUSES)}; not {status!r}")
     participants = r.text_list("participants")
-    if "participants" in table and not participants and not r.problems:
+    if isinstance(table.get("participants"), list) and not table["participants"]:
         r.problem("participants", "'participants' is empty: a meeting needs at least one participant")
     elif "participants" not in table:
         r.problem("participants", "missing required key 'participants'")

@@ -23,7 +23,7 @@ def check(log: LogOption = None) -> None:
       nafta-log check
     """
     result = load(log, warn=False)
-    problems = sorted(result.problems, key=Problem.sort_key) + checks.run_checks(result.log)
+    problems = sorted(result.problems + checks.run_checks(result.log), key=Problem.sort_key)
     print_problems(problems)
     if problems:
         raise typer.Exit(1)
