@@ -131,7 +131,7 @@ NAME_POOLS = ((ANGLO_FIRST, ANGLO_LAST, ("US", "US", "US", "CA", "CA", "GB"), 0.
               (FRENCH_FIRST, FRENCH_LAST, ("CA",), 0.12),
               (HISPANIC_FIRST, HISPANIC_LAST, ("MX", "MX", "MX", "US"), 0.33))
 
-FIXED_ORGANIZATIONS: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
+FIXED_ORGANIZATIONS: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (  # id, name, aliases, country, about
     ("unifor", "Unifor", (), "CA", "Canada's largest private-sector union."),
     ("office-of-the-us-trade-representative", "Office of the U.S. Trade Representative", ("USTR",), "US",
      "The U.S. trade office that leads trade negotiations."),
@@ -191,7 +191,8 @@ INLINE_ARRAY_WIDTH = 88  # nafta-log writes an array on one line when it fits in
 
 # --- records -----------------------------------------------------------------------------------------------
 
-Value = str | dt.date | dt.time | Sequence[str]
+Value = int | str | dt.date | dt.time | Sequence[str]
+Pairs = list[tuple[str, "Value | None"]]
 
 
 class Stakeholder(NamedTuple):
@@ -199,6 +200,30 @@ class Stakeholder(NamedTuple):
 
     id: str
     short: str
+
+
+class Organization(NamedTuple):
+    """An organization's record."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    description: str
+
+
+class Role(NamedTuple):
+    """A [[roles]] table of a person."""
+
+    title: str
+    organization: str
+    since: dt.date | str | None
+    until: dt.date | str | None
+
+    def pairs(self) -> Pairs:
+        """The role's keys in file order."""
+        return [("title", self.title), ("organization", self.organization), ("since", self.since),
+                ("until", self.until)]
 
 
 def slugify(text: str, max_length: int = 48) -> str:
@@ -209,6 +234,8 @@ def slugify(text: str, max_length: int = 48) -> str:
 
 def toml_value(value: Value) -> str:
     """One value as TOML, as nafta-log writes it (generated text holds no control characters)."""
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, (dt.date, dt.time)):
@@ -224,13 +251,12 @@ def toml_line(key: str, value: Value) -> str:
     return f"{key} = {text}"
 
 
-def toml_table(pairs: Sequence[tuple[str, Value | None]]) -> list[str]:
+def toml_table(pairs: Pairs) -> list[str]:
     """The lines of a table, leaving out keys whose value is None or empty."""
     return [toml_line(k, v) for k, v in pairs if v is not None and v != ()]
 
 
-def record_text(pairs: Sequence[tuple[str, Value | None]], array_name: str,
-                items: Sequence[Sequence[tuple[str, Value | None]]]) -> str:
+def record_text(pairs: Pairs, array_name: str = "", items: Sequence[Pairs] = ()) -> str:
     """A whole record file: its keys, then each item as a [[array_name]] table after a blank line."""
     lines = toml_table(pairs)
     for item in items:
@@ -277,8 +303,8 @@ class Writer:
 
 def write_header(out: Writer, meetings: int, seed: int) -> None:
     """Write nafta-log.toml and .gitignore."""
-    out.write("nafta-log.toml", record_text([("schema_version", "1"), ("name", "")], "", []).replace(
-        '"1"', "1").replace('name = ""', f'name = "Synthetic log: {meetings:,} meetings (seed {seed})"'))
+    name = f"Synthetic log: {meetings:,} meetings (seed {seed})"
+    out.write("nafta-log.toml", record_text([("schema_version", 1), ("name", name)]))
     out.write(".gitignore", ".nafta-log/\n")
 
 
@@ -296,19 +322,18 @@ def stakeholder_count(meetings: int) -> int:
     return max(50, min(5000, meetings // 20))
 
 
-def make_organizations(rng: random.Random, count: int, taken: set[str]) -> list[tuple[str, str, tuple[str, ...], str, str]]:
-    """`count` organizations as (id, name, aliases, country, description): the fixed ones, then generated."""
-    orgs = list(FIXED_ORGANIZATIONS[:count])
-    taken.update(o[0] for o in orgs)
+def make_organizations(rng: random.Random, count: int, taken: set[str]) -> list[Organization]:
+    """`count` organizations: the fixed ones, then generated "<place> <sector> <kind>" ones."""
+    orgs = [Organization(*fixed) for fixed in FIXED_ORGANIZATIONS[:count]]
     combos = list(itertools.product(PLACES, SECTORS, ORG_KINDS))
     rng.shuffle(combos)
     for (place, country), sector, kind in combos[: max(0, count - len(orgs))]:
         name = f"{place} {sector} {kind}"
         acronym = "".join(w[0] for w in name.split())
         aliases = (acronym,) if rng.random() < 0.4 and acronym.lower() != "dias" else ()
-        description = f"Speaks for the {sector.lower()} sector in trade policy."
-        orgs.append((slugify(name), name, aliases, country, description))
-        taken.add(slugify(name))
+        orgs.append(Organization(slugify(name), name, aliases, country,
+                                 f"Speaks for the {sector.lower()} sector in trade policy."))
+    taken.update(o.id for o in orgs)
     return orgs
 
 
@@ -323,69 +348,71 @@ def person_name(rng: random.Random, taken: set[str]) -> tuple[str, str, str]:
     return slugify(name), name, rng.choice(countries)
 
 
-def make_roles(rng: random.Random, org_ids: Sequence[str]) -> list[list[tuple[str, Value | None]]]:
-    """One to three consecutive roles; the last is usually still open; dates as precise as "known"."""
-    year = rng.randint(1990, 2014)
-    roles = []
+def make_roles(rng: random.Random, org_ids: Sequence[str]) -> list[Role]:
+    """One to three consecutive roles, the last usually still open, dated as precisely as "known"."""
+    year = rng.randint(1990, 2010)
     count = rng.choices((1, 2, 3), weights=(50, 35, 15))[0]
+    roles = []
     for i in range(count):
         since = partial_date(rng, year) if i or rng.random() < 0.9 else None
-        year = min(year + rng.randint(1, 7), LAST_DAY.year)
-        open_ended = i == count - 1 and (rng.random() < 0.85 or year <= int(str(since or "0")[:4]))
-        until = None if open_ended else partial_date(rng, year)
-        roles.append([("title", rng.choice(TITLES)), ("organization", rng.choice(org_ids)),
-                      ("since", since), ("until", until)])
+        year += rng.randint(1, 4)  # so a role always ends in a later year than it starts
+        until = None if i == count - 1 and rng.random() < 0.85 else partial_date(rng, year)
+        roles.append(Role(rng.choice(TITLES), rng.choice(org_ids), since, until))
     return roles
 
 
 def write_stakeholders(rng: random.Random, out: Writer, count: int) -> list[Stakeholder]:
-    """Write `count` stakeholder files (a fifth organizations) and return them, Jerry Dias first."""
-    taken: set[str] = set()
+    """Write `count` stakeholder files (a fifth of them organizations); return them, Jerry Dias first."""
+    taken = {"jerry-dias"}
     orgs = make_organizations(rng, max(len(FIXED_ORGANIZATIONS), count // 5), taken)
-    org_ids = [o[0] for o in orgs]
-    people = [Stakeholder("jerry-dias", "Dias")]
-    taken.add("jerry-dias")
+    org_names = {o.id: o.name for o in orgs}
+    dias = Role("National President", "unifor", dt.date(2013, 8, 31), None)
     out.write("stakeholders/jerry-dias.toml", record_text(
         [("kind", "person"), ("name", "Jerry Dias"), ("aliases", ["Dias"]), ("country", "CA"),
          ("description", "President of Unifor and a frequent voice on autos in the trade talks.")],
-        "roles", [[("title", "National President"), ("organization", "unifor"), ("since", dt.date(2013, 8, 31))]]))
+        "roles", [dias.pairs()]))
+    people = [Stakeholder("jerry-dias", "Dias")]
     for _ in range(count - len(orgs) - 1):
         sid, name, country = person_name(rng, taken)
         surname = name.split()[-1]
-        roles = make_roles(rng, org_ids)
-        org_name = next(o[1] for o in orgs if o[0] == roles[-1][1][1])
+        roles = make_roles(rng, list(org_names))
         out.write(f"stakeholders/{sid}.toml", record_text(
             [("kind", "person"), ("name", name), ("aliases", [surname]), ("country", country),
-             ("description", f"{roles[-1][0][1]}, {org_name}.")], "roles", roles))
+             ("description", f"{roles[-1].title}, {org_names[roles[-1].organization]}.")],
+            "roles", [r.pairs() for r in roles]))
         people.append(Stakeholder(sid, surname))
-    for oid, name, aliases, country, description in orgs:
-        out.write(f"stakeholders/{oid}.toml", record_text(
-            [("kind", "organization"), ("name", name), ("aliases", aliases), ("country", country),
-             ("description", description)], "", []))
-    return people + [Stakeholder(o[0], o[2][0] if o[2] else o[1]) for o in orgs]
+    for o in orgs:
+        out.write(f"stakeholders/{o.id}.toml", record_text(
+            [("kind", "organization"), ("name", o.name), ("aliases", o.aliases), ("country", o.country),
+             ("description", o.description)]))
+    return people + [Stakeholder(o.id, o.aliases[0] if o.aliases else o.name) for o in orgs]
 
 
 # --- meetings ----------------------------------------------------------------------------------------------
+
+def zipf_weights(n: int, exponent: float) -> list[float]:
+    """Cumulative weights 1/rank**exponent for ranks 1..n (the first item is the most likely)."""
+    return list(itertools.accumulate(1 / k ** exponent for k in range(1, n + 1)))
+
 
 class MeetingMaker:
     """Draws meetings: Zipf-like participants (the first stakeholder most active), topics, dates, text."""
 
     def __init__(self, rng: random.Random, stakeholders: list[Stakeholder], topics: list[tuple[str, str]]) -> None:
         self.rng = rng
-        ranked = [stakeholders[0], *rng.sample(stakeholders[1:], len(stakeholders) - 1)]
-        self.ranked = ranked
-        self.cum_people = list(itertools.accumulate(1 / k for k in range(1, len(ranked) + 1)))
+        self.people = [stakeholders[0], *rng.sample(stakeholders[1:], len(stakeholders) - 1)]
+        self.people_weights = zipf_weights(len(self.people), 1.0)
         self.topics = rng.sample(topics, len(topics))
-        self.cum_topics = list(itertools.accumulate(1 / k ** 0.8 for k in range(1, len(topics) + 1)))
+        self.topic_weights = zipf_weights(len(self.topics), 0.8)
         self.ids: set[str] = set()
 
-    def draw(self, population: list, cum: list[float], k: int) -> list:
-        """`k` distinct items drawn with the given cumulative weights, in the order drawn."""
-        chosen: dict[int, object] = {}
+    def draw(self, cum_weights: list[float], k: int) -> list[int]:
+        """`k` distinct ranks (list indexes) drawn with the given cumulative weights, in the order drawn."""
+        chosen: dict[int, None] = {}
+        ranks = range(len(cum_weights))
         while len(chosen) < k:
-            for item in self.rng.choices(population, cum_weights=cum, k=k - len(chosen)):
-                chosen.setdefault(id(item), item)
-        return list(chosen.values())
+            chosen.update(dict.fromkeys(self.rng.choices(ranks, cum_weights=cum_weights, k=k - len(chosen))))
+        return list(chosen)
 
     def date(self) -> tuple[dt.date, str | dt.date]:
         """The true day, and the date as recorded: 5% only the year, 10% only the month, else the day."""
@@ -425,7 +452,7 @@ class MeetingMaker:
             sentences.append(f"{subject} {rng.choice(VERBS)} {obj} {rng.choice(TAILS)}.")
         return " ".join(s[0].upper() + s[1:] for s in sentences)
 
-    def source(self, day: dt.date, recorded: str | dt.date, title: str) -> list[tuple[str, Value | None]]:
+    def source(self, day: dt.date, recorded: str | dt.date, title: str) -> Pairs:
         """One [[sources]] table: a news item published on or soon after the meeting, as precise as its date."""
         publisher = self.rng.choice(PUBLISHERS)
         published: str | dt.date = recorded
@@ -437,8 +464,8 @@ class MeetingMaker:
     def meeting(self) -> tuple[str, str]:
         """One meeting: its path relative to the log root and its file text."""
         rng = self.rng
-        who = self.draw(self.ranked, self.cum_people, rng.randint(2, 6))
-        topics = self.draw(self.topics, self.cum_topics, rng.choices((1, 2, 3), weights=(45, 35, 20))[0])
+        who = [self.people[i] for i in self.draw(self.people_weights, rng.randint(2, 6))]
+        topics = [self.topics[i] for i in self.draw(self.topic_weights, rng.choices((1, 2, 3), weights=(45, 35, 20))[0])]
         day, recorded = self.date()
         precise = isinstance(recorded, dt.date)
         end = day + dt.timedelta(days=rng.randint(1, 4)) if precise and rng.random() < 0.03 else None

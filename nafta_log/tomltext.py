@@ -155,7 +155,9 @@ def _literal(value: Any) -> str:
         if len(one_line) <= 88 and "\n" not in one_line:
             return one_line
     import tomli_w
-    return tomli_w.dumps({"v": value}, multiline_strings=True).rstrip("\n")[4:]
+    # Multi-line strings read back with "\r\n" turned into "\n": use them only for plain text without "\r".
+    multiline = isinstance(value, str) and "\r" not in value
+    return tomli_w.dumps({"v": value}, multiline_strings=multiline).rstrip("\n")[4:]
 
 
 def _is_table_array(value: Any) -> bool:
