@@ -378,7 +378,8 @@ def write_stakeholders(rng: random.Random, out: Writer, count: int) -> list[Stak
         roles = make_roles(rng, list(org_names))
         out.write(f"stakeholders/{sid}.toml", record_text(
             [("kind", "person"), ("name", name), ("aliases", [surname]), ("country", country),
-             ("description", f"{roles[-1].title}, {org_names[roles[-1].organization]}.")],
+             ("description", f"{'Formerly ' if roles[-1].until else ''}{roles[-1].title}, "
+                             f"{org_names[roles[-1].organization]}.")],
             "roles", [r.pairs() for r in roles]))
         people.append(Stakeholder(sid, surname))
     for o in orgs:
@@ -452,13 +453,15 @@ class MeetingMaker:
             sentences.append(f"{subject} {rng.choice(VERBS)} {obj} {rng.choice(TAILS)}.")
         return " ".join(s[0].upper() + s[1:] for s in sentences)
 
-    def source(self, day: dt.date, recorded: str | dt.date, title: str) -> Pairs:
+    def source(self, day: dt.date, recorded: str | dt.date, who: list[Stakeholder], topic: str) -> Pairs:
         """One [[sources]] table: a news item published on or soon after the meeting, as precise as its date."""
         publisher = self.rng.choice(PUBLISHERS)
+        title = self.rng.choice((f"{who[0].short} to talk {topic} with {who[1].short}",
+                                 f"Talks on {topic} resume", f"{who[0].short} presses the case on {topic}"))
         published: str | dt.date = recorded
         if isinstance(recorded, dt.date):
             published = min(day + dt.timedelta(days=self.rng.randint(0, 3)), LAST_DAY)
-        url = "" if self.rng.random() < 0.2 else f"https://{slugify(publisher)}.example/{day.year}/{slugify(title)}"
+        url = "" if self.rng.random() < 0.2 else f"https://{slugify(publisher)}.example/{day.year}/{slugify(title, 80)}"
         return [("publisher", publisher), ("title", title), ("published", published), ("url", url)]
 
     def meeting(self) -> tuple[str, str]:
@@ -482,7 +485,7 @@ class MeetingMaker:
              ("participants", [s.id for s in who]), ("topics", [tid for tid, _ in topics]),
              ("location", rng.choice(LOCATIONS) if rng.random() < 0.85 else None),
              ("summary", self.summary(who, phrases))],
-            "sources", [self.source(day, recorded, title)])
+            "sources", [self.source(day, recorded, who, phrases[0])])
         return f"meetings/{day.year:04d}/{mid}.toml", text
 
 

@@ -17,12 +17,17 @@ from nafta_log.safe import visible
 
 
 def make_console(file: IO[str], environ: dict[str, str] | None = None) -> Console:
-    """A console that styles only on a real terminal without NO_COLOR; piped output is plain and unwrapped."""
+    """A console that styles only on a real terminal without NO_COLOR; piped output is plain and unwrapped.
+
+    $COLUMNS, when set, fixes the width (piped output then wraps at it too).
+    """
     env = os.environ if environ is None else environ
     tty = hasattr(file, "isatty") and file.isatty()
     plain = not tty or "NO_COLOR" in env or env.get("TERM") == "dumb"
+    columns = env.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) > 0 else (None if tty else 4000)
     return Console(file=file, color_system=None if plain else "auto", force_terminal=tty and not plain or None,
-                   width=None if tty else 4000, highlight=False, markup=False, emoji=False, soft_wrap=False,
+                   width=width, highlight=False, markup=False, emoji=False, soft_wrap=False,
                    legacy_windows=False)
 
 
@@ -50,8 +55,13 @@ def _table(*columns: str, title: str | None = None) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", title=title,
                   title_justify="left", title_style="bold")
     for c in columns:
-        table.add_column(c, overflow="fold")
+        fixed = c in _NO_WRAP
+        table.add_column(c, overflow="fold", no_wrap=fixed, justify="right" if c in ("meetings",) else "left")
     return table
+
+
+# Columns whose values are short and read wrong when wrapped.
+_NO_WRAP = {"date", "meetings", "first", "last", "last meeting", "since", "until"}
 
 
 def _names(log: Log, ids: Iterable[str]) -> str:
@@ -95,17 +105,20 @@ def meeting_detail(log: Log, m: Meeting) -> RenderableType:
     parts: list[RenderableType] = [grid]
     if m.sources:
         parts.append(Text("\nsources", style="bold"))
+        sources = Table.grid(padding=(0, 1))
+        sources.add_column(no_wrap=True)
+        sources.add_column()
         for i, s in enumerate(m.sources, 1):
-            line = Text(f"{i}. ")
-            line.append(visible(" - ".join(filter(None, (s.publisher, s.title)))))
+            line = Text(visible(" - ".join(filter(None, (s.publisher, s.title)))))
             if s.published:
                 line.append(f" ({s.published})")
             if s.url:
-                line.append("\n   " + visible(s.url))
+                line.append("\n" + visible(s.url))
             if s.note:
-                line.append("\n   ")
+                line.append("\n")
                 line.append(visible(s.note), style="italic")
-            parts.append(line)
+            sources.add_row(Text(f"{i}."), line)
+        parts.append(sources)
     if m.origin:
         parts.append(Text(f"\nfile: {visible(m.origin.path)}", style="dim"))
     return Group(*parts)

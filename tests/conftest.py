@@ -35,7 +35,7 @@ def invoke(args: list[str], log: Path | None = None, input: str | None = None, *
     """Run the CLI in-process with a fixed today; `log` is passed as --log after the arguments."""
     from nafta_log.cli import build_app
     full = list(args) + (["--log", str(log)] if log is not None else [])
-    environ = {"NAFTA_LOG_TODAY": TODAY, "NO_COLOR": "1", "NAFTA_LOG": "", **env}
+    environ = {"NAFTA_LOG_TODAY": TODAY, "NO_COLOR": "1", "NAFTA_LOG": "", "COLUMNS": "", **env}
     return CliRunner().invoke(build_app(), full, input=input, env=environ, catch_exceptions=False)
 
 
