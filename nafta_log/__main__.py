@@ -1,5 +1,5 @@
 """Run the command line as `python -m nafta_log`."""
 
-from nafta_log.cli import main
+from nafta_log._entry import main
 
 main()

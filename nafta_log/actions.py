@@ -6,11 +6,52 @@ import datetime as dt
 import re
 import secrets
 from pathlib import Path
+from typing import Callable, Protocol
 
 from nafta_log import names, store
 from nafta_log.errors import ConflictError, NaftaLogError, UsageError
 from nafta_log.ids import is_valid_id, meeting_id, slugify
 from nafta_log.model import KINDS, STATUSES, Log, Meeting, PartialDate, Role, Source, Stakeholder, Topic
+
+class Directory(Protocol):
+    """What adding a record needs to know of the log: names to resolve and ids already taken."""
+
+    def stakeholder(self, text: str) -> Stakeholder:
+        """The one stakeholder `text` names."""
+
+    def topic(self, text: str) -> Topic:
+        """The one topic `text` names."""
+
+    def stakeholder_by_id(self, sid: str) -> Stakeholder | None:
+        """The stakeholder with this id, if any."""
+
+    def same_name(self, name: str) -> list[Stakeholder]:
+        """Stakeholders whose full name folds to the same text as `name`."""
+
+
+class LogDirectory:
+    """A Directory over a Log loaded in memory."""
+
+    def __init__(self, log: Log) -> None:
+        self.log = log
+
+    def stakeholder(self, text: str) -> Stakeholder:
+        """The one stakeholder `text` names."""
+        return names.resolve(self.log.stakeholders, text)
+
+    def topic(self, text: str) -> Topic:
+        """The one topic `text` names."""
+        return names.resolve(self.log.topics, text, "topic")
+
+    def stakeholder_by_id(self, sid: str) -> Stakeholder | None:
+        """The stakeholder with this id, if any."""
+        return self.log.stakeholders.get(sid)
+
+    def same_name(self, name: str) -> list[Stakeholder]:
+        """Stakeholders whose full name folds to the same text as `name`."""
+        key = names.fold(name)
+        return [s for s in self.log.stakeholders.values() if names.fold(s.name) == key]
+
 
 MAX_TITLE = 500          # characters in a title or name
 MAX_TEXT = 100_000       # characters in a summary or description
@@ -32,7 +73,7 @@ def clean_text(value: str | None, what: str, *, required: bool = False, limit: i
     return text
 
 
-def new_meeting(log: Log, *, title: str, date: PartialDate, participants: list[str], end: dt.date | None = None,
+def new_meeting(directory: Directory, *, title: str, date: PartialDate, participants: list[str], end: dt.date | None = None,
                 time: dt.time | None = None, timezone: str | None = None, status: str = "held",
                 topics: list[str] = (), location: str | None = None, summary: str | None = None,  # type: ignore[assignment]
                 sources: list[Source] = ()) -> Meeting:  # type: ignore[assignment]
@@ -40,8 +81,9 @@ def new_meeting(log: Log, *, title: str, date: PartialDate, participants: list[s
     title_ = clean_text(title, "the title", required=True)
     if not participants:
         raise UsageError("a meeting needs at least one participant (--with NAME)")
-    ids = list(dict.fromkeys(names.resolve(log.stakeholders, p).id for p in participants))
-    topic_ids = list(dict.fromkeys(names.resolve(log.topics, t, "topic").id for t in topics))
+    people = {s.id: s for s in (directory.stakeholder(p) for p in participants)}
+    ids = list(people)
+    topic_ids = list(dict.fromkeys(directory.topic(t).id for t in topics))
     if status not in STATUSES:
         raise UsageError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     if end is not None:
@@ -55,26 +97,31 @@ def new_meeting(log: Log, *, title: str, date: PartialDate, participants: list[s
         raise UsageError(f"--time needs a date known to the day, not {str(date)!r}")
     if timezone is not None and time is None:
         raise UsageError("--timezone needs --time")
-    surnames = [log.stakeholders[i].name.split()[-1] if log.stakeholders[i].kind == "person"
-                else log.stakeholders[i].name for i in ids[:3]]
+    surnames = [people[i].name.split()[-1] if people[i].kind == "person" else people[i].name for i in ids[:3]]
     return Meeting(id=meeting_id(str(date), " ".join(surnames) or title_ or "meeting"), title=title_ or "",
                    date=date, end=end, time=time, timezone=timezone, status=status, participants=tuple(ids),
                    topics=tuple(topic_ids), location=clean_text(location, "the location"),
                    summary=clean_text(summary, "the summary", limit=MAX_TEXT), sources=tuple(sources))
 
 
-def add_meeting(root: Path, meeting: Meeting) -> tuple[Meeting, Path]:
-    """Write a new meeting file under the lock; a clash of ids (one in 65,536) draws a new suffix."""
+def add_meeting(root: Path, meeting: Meeting, written: Callable[[Path], None] | None = None) -> tuple[Meeting, Path]:
+    """Write a new meeting file under the lock; a clash of ids (one in 65,536) draws a new suffix.
+
+    `written` is called with the new file's path while the lock is still held (to index it in the same step).
+    """
     with store.locked(root):
         for _ in range(20):
             try:
-                return meeting, store.save_meeting(root, meeting)
+                path = store.save_meeting(root, meeting)
+                if written is not None:
+                    written(path)
+                return meeting, path
             except ConflictError:
                 meeting = meeting._replace(id=f"{meeting.id.rsplit('-', 1)[0]}-{secrets.token_hex(2)}")
         raise ConflictError("could not find a free meeting id; nothing was written")
 
 
-def new_stakeholder(log: Log, *, kind: str, name: str, sid: str | None = None, aliases: list[str] = (),  # type: ignore[assignment]
+def new_stakeholder(directory: Directory, *, kind: str, name: str, sid: str | None = None, aliases: list[str] = (),  # type: ignore[assignment]
                     country: str | None = None, description: str | None = None, role: str | None = None,
                     organization: str | None = None, since: PartialDate | None = None) -> Stakeholder:
     """A new person or organization from typed values; refuse a name or id the log already has."""
@@ -86,37 +133,40 @@ def new_stakeholder(log: Log, *, kind: str, name: str, sid: str | None = None, a
             raise UsageError(f"--id {sid!r} is not a valid id: use lower-case letters, digits and single hyphens")
     else:
         sid = slugify(name_)
-    if sid in log.stakeholders:
-        raise NaftaLogError(f"a stakeholder with id {sid!r} already exists ({log.stakeholders[sid].name}); "
+    existing = directory.stakeholder_by_id(sid)
+    if existing is not None:
+        raise NaftaLogError(f"a stakeholder with id {sid!r} already exists ({existing.name}); "
                             "give a different --id if this is someone else")
-    key = names.fold(name_)
-    for other in log.stakeholders.values():
-        if names.fold(other.name) == key:
-            raise NaftaLogError(f"{other.name!r} is already in the log as {other.id!r}; "
-                                "give --id to add a different stakeholder of the same name")
+    for other in directory.same_name(name_):
+        raise NaftaLogError(f"{other.name!r} is already in the log as {other.id!r}; "
+                            "give --id to add a different stakeholder of the same name")
     if country is not None:
         country = country.strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", country):
             raise UsageError(f"country {country!r} is not a two-letter ISO 3166 code such as CA, US or MX")
     roles: tuple[Role, ...] = ()
     if role or organization:
-        org_id = names.resolve(log.stakeholders, organization).id if organization else None
-        if org_id and log.stakeholders[org_id].kind != "organization":
+        org = directory.stakeholder(organization) if organization else None
+        if org is not None and org.kind != "organization":
             raise UsageError(f"{organization!r} is a person, not an organization")
+        org_id = org.id if org else None
         roles = (Role(title=clean_text(role, "the role") or "", organization=org_id, since=since),)
     clean_aliases = tuple(a for a in (clean_text(a, "an alias") for a in aliases) if a)
     return Stakeholder(id=sid, kind=kind, name=name_, aliases=clean_aliases, country=country,
                        description=clean_text(description, "the description", limit=MAX_TEXT), roles=roles)
 
 
-def add_stakeholder(root: Path, s: Stakeholder) -> Path:
-    """Write a new stakeholder file under the lock; never overwrites."""
+def add_stakeholder(root: Path, s: Stakeholder, written: Callable[[Path], None] | None = None) -> Path:
+    """Write a new stakeholder file under the lock; never overwrites; `written` as for add_meeting."""
     with store.locked(root):
-        return store.save_stakeholder(root, s)
+        path = store.save_stakeholder(root, s)
+        if written is not None:
+            written(path)
+        return path
 
 
 def add_topic(root: Path, *, name: str, tid: str | None = None, aliases: list[str] = (),  # type: ignore[assignment]
-              description: str | None = None) -> tuple[Topic, Path]:
+              description: str | None = None, written: Callable[[Path], None] | None = None) -> tuple[Topic, Path]:
     """Add a topic to topics.toml under the lock, re-reading it first so no concurrent addition is lost."""
     name_ = clean_text(name, "the topic name", required=True) or ""
     tid = tid or slugify(name_)
@@ -134,4 +184,7 @@ def add_topic(root: Path, *, name: str, tid: str | None = None, aliases: list[st
         topic = Topic(id=tid, name=name_, aliases=tuple(a.strip() for a in aliases if a.strip()),
                       description=clean_text(description, "the description", limit=MAX_TEXT))
         topics[tid] = topic
-        return topic, store.save_topics(root, topics)
+        path = store.save_topics(root, topics)
+        if written is not None:
+            written(path)
+        return topic, path

@@ -118,10 +118,15 @@ class PartialDate:
 
 
 class Origin(NamedTuple):
-    """Where a record came from: its path relative to the log root, and its text (for line numbers)."""
+    """Where a record came from: its path relative to the log root, and its text (for line numbers).
+
+    A record read back from the index has no text; given the log's `root`, the file is read when a line
+    number is first asked for (only records with problems ever need one).
+    """
 
     path: str
     text: str = ""
+    root: str = ""
 
     def __eq__(self, other: object) -> bool:  # the text is what was read, not part of the record's identity
         return isinstance(other, Origin) and self.path == other.path
@@ -134,10 +139,15 @@ class Origin(NamedTuple):
 
     def line_of(self, key: str) -> int | None:
         """The line on which `key` ("title", "roles.0.organization") is set, if known."""
-        if not self.text:
-            return None
         from nafta_log.tomltext import key_lines
-        return key_lines(self.text).get(key)
+        text = self.text
+        if not text and self.root:
+            try:
+                with open(f"{self.root}/{self.path}", encoding="utf-8-sig") as f:
+                    text = f.read()
+            except (OSError, UnicodeDecodeError):
+                return None
+        return key_lines(text).get(key) if text else None
 
 
 class Role(NamedTuple):

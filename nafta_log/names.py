@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterable, Mapping, TypeVar
+from typing import Callable, Iterable, Mapping, TypeVar
 
 from nafta_log.errors import AmbiguousName, UnknownName
 from nafta_log.ids import slugify
@@ -31,35 +31,60 @@ def _surname(record: Stakeholder | Topic) -> str | None:
     return None
 
 
+def keys(record: Stakeholder | Topic) -> list[tuple[int, str]]:
+    """The (stage, key) pairs a record is found by: 1 = id or full name, 2 = alias or surname."""
+    out = [(1, record.id), (1, fold(record.name))]
+    out += [(2, fold(a)) for a in record.aliases]
+    surname = _surname(record)
+    if surname:
+        out.append((2, surname))
+    return out
+
+
+def typed_keys(text: str) -> tuple[str, str]:
+    """The folded text and the slug a typed name is matched by."""
+    return fold(text), slugify(text)
+
+
 def resolve(records: Mapping[str, R], text: str, what: str = "stakeholder") -> R:
     """The one record `text` names; raise UnknownName (with close names) or AmbiguousName (with candidates)."""
+    def stage(n: int, key: str, slug: str) -> list[R]:
+        if n < 3:
+            return [r for r in records.values() if (n, key) in keys(r) or (n, slug) in keys(r)]
+        return [r for r in records.values() if r.id.startswith(slug)]
+    return resolve_with(text, records.get, stage, lambda: records.values(), what)
+
+
+def resolve_with(text: str, exact: Callable[[str], R | None], stage: Callable[[int, str, str], Iterable[R]],
+                 everything: Callable[[], Iterable[R]], what: str = "stakeholder") -> R:
+    """Resolve `text` through three stages (id or full name; alias or surname; id prefix), first match wins."""
     typed = text.strip()
     if not typed:
         raise UnknownName(f"empty {what} name")
-    if typed in records:
-        return records[typed]
-    key = fold(typed)
-    slug = slugify(typed)
-    stages: list[Iterable[R]] = [
-        (r for r in records.values() if key == fold(r.name) or slug == r.id),
-        (r for r in records.values() if key in (fold(a) for a in r.aliases) or _surname(r) == key),
-        (r for r in records.values() if r.id.startswith(slug) and len(slug) >= 2),
-    ]
-    for stage in stages:
-        found = list({r.id: r for r in stage}.values())
+    found_exact = exact(typed)
+    if found_exact is not None:
+        return found_exact
+    key, slug = typed_keys(typed)
+    for n in (1, 2, 3):
+        if n == 3 and len(slug) < 2:
+            break
+        found = list({r.id: r for r in stage(n, key, slug)}.values())
         if len(found) == 1:
             return found[0]
         if found:
             listed = ", ".join(f"{r.name} ({r.id})" for r in sorted(found, key=lambda r: r.id)[:10])
             raise AmbiguousName(f"{typed!r} matches {len(found)} {what}s: {listed}; give the full name or the id",
                                 tuple(r.id for r in found))
-    raise UnknownName(_unknown_message(records, typed, key, what), tuple(suggest(records, key)))
+    close = suggest(everything(), key)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    add = "person NAME` or `add organization NAME" if what == "stakeholder" else "topic NAME"
+    raise UnknownName(f"no {what} matches {typed!r}{hint} (add one with `nafta-log add {add}`)", tuple(close))
 
 
-def suggest(records: Mapping[str, R], key: str, n: int = 3) -> list[str]:
+def suggest(records: Iterable[Stakeholder | Topic], key: str, n: int = 3) -> list[str]:
     """Names of the records closest to the folded text `key`."""
     by_name: dict[str, str] = {}
-    for r in records.values():
+    for r in records:
         for name in [*_names(r), r.id, *(filter(None, [_surname(r)]))]:
             by_name.setdefault(fold(name), r.name)
     import difflib
@@ -69,10 +94,3 @@ def suggest(records: Mapping[str, R], key: str, n: int = 3) -> list[str]:
         if by_name[c] not in out:
             out.append(by_name[c])
     return out[:n]
-
-
-def _unknown_message(records: Mapping[str, R], typed: str, key: str, what: str) -> str:
-    close = suggest(records, key)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    add = "person NAME` or `add organization NAME" if what == "stakeholder" else "topic NAME"
-    return f"no {what} matches {typed!r}{hint} (add one with `nafta-log add {add}`)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Iterable
+from typing import IO, Any, Callable, Iterable
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -186,3 +186,23 @@ def pairs_table(log: Log, rows: list[PairRow], person: str | None = None) -> Tab
 def problem_line(problem: Problem) -> str:
     """A problem as one safe line: `path:line:col: message`."""
     return visible(str(problem))
+
+
+def progress_callback(file: IO[str], description: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A progress bar on `file` (shown only on a terminal, and only once there is work to show), and its stop."""
+    from rich.progress import Progress
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if not (hasattr(file, "isatty") and file.isatty()) or total < 2_000:
+            return
+        if "bar" not in state:
+            state["bar"] = Progress(console=Console(file=file), transient=True)
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(description, total=total)
+        state["bar"].update(state["task"], completed=done)
+
+    def stop() -> None:
+        if "bar" in state:
+            state["bar"].stop()
+    return update, stop

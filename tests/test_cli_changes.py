@@ -267,7 +267,7 @@ def test_unexpected_errors_print_one_line_without_a_traceback(sample: Path, monk
     """An internal bug is one short line and exit 1; --debug shows the traceback."""
     def boom(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("secret record contents")
-    monkeypatch.setattr("nafta_log.query.select_meetings", boom)
+    monkeypatch.setattr("nafta_log.iquery.select_meetings", boom)
     r = invoke(["meetings"], log=sample)
     assert r.exit_code == 1
     assert r.stderr == ("Error: internal error (ZeroDivisionError); nothing was written. Run again with --debug to "

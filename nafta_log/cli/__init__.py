@@ -29,6 +29,9 @@ class _Group(TyperGroup):
                 raise
             _fail(f"internal error ({type(exc).__name__}); nothing was written. "
                   "Run again with --debug to see the traceback, and please report it", 1)
+        finally:
+            if "nafta_log.index" in sys.modules:
+                sys.modules["nafta_log.index"].close_all()
 
 
 def _fail(message: str, code: int, usage: bool = False) -> None:
@@ -49,7 +52,7 @@ HELP = ("A plain-text log of stakeholders and meetings: who met whom, when, abou
 COMMANDS = {
     "meetings": ("queries", "meetings"), "show": ("queries", "show"), "people": ("queries", "people"),
     "person": ("queries", "person"), "topics": ("queries", "topics"), "who": ("queries", "who"),
-    "check": ("admin", "check"), "init": ("admin", "init"),
+    "check": ("admin", "check"), "init": ("admin", "init"), "reindex": ("admin", "reindex"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}
 
@@ -106,3 +109,4 @@ def _invoked(argv: list[str]) -> str | None:
 def main() -> None:
     """Run the command line, building only the command that was asked for."""
     build_app(_invoked(sys.argv[1:]))(prog_name="nafta-log")
+

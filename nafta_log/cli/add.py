@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from nafta_log import actions
-from nafta_log.cli.common import LogOption, is_interactive, load, parse_date_option, root_of, today
+from nafta_log.cli.common import LogOption, is_interactive, open_index, parse_date_option, today
 from nafta_log.errors import DateError, UsageError
 from nafta_log.model import Source
 from nafta_log.safe import visible
@@ -53,10 +53,9 @@ def meeting(
 
       nafta-log add meeting --title "Call with USTR" --date "last thursday" --time 10:00 --timezone America/New_York --with Lighthizer --dry-run
     """
-    from nafta_log import dates, records, tomltext
-    result = load(log)
-    lg = result.log
-    order = lg.settings.date_order
+    from nafta_log import dates, iquery, records, tomltext
+    ix = open_index(log, meetings=False)
+    order = ix.settings().date_order
     title_ = _require(title, "--title", "Title")
     date_ = parse_date_option(_require(date, "--date", "Date"), "--date", order)
     participants = list(with_ or ())
@@ -77,14 +76,14 @@ def meeting(
                               title=actions.clean_text(source_title, "--source-title"),
                               url=actions.clean_text(source_url, "--source-url", limit=2000),
                               published=parse_date_option(source_date, "--source-date", order)))
-    m = actions.new_meeting(lg, title=title_, date=date_, end=end_.first_day() if end_ else None, time=time_,
+    m = actions.new_meeting(iquery.IndexDirectory(ix), title=title_, date=date_, end=end_.first_day() if end_ else None, time=time_,
                             timezone=zone, status=status, participants=participants, topics=list(topic or ()),
                             location=location, summary=summary, sources=sources)
     if dry_run:
         sys.stdout.write(visible(tomltext.dumps(records.meeting_to_table(m)), keep="\n"))
         print(f"(dry run: {m.id} not written)", file=sys.stderr)
         return
-    m, path = actions.add_meeting(root_of(log), m)
+    m, path = actions.add_meeting(ix.root, m, lambda p: ix.add_files([p]))
     print(f"Added meeting {m.id}")
     print(f"  {path}")
 
@@ -104,16 +103,16 @@ def zone_is_fine(timezone: Optional[str]) -> bool:
 def _stakeholder(kind: str, name: str, sid: Optional[str], alias: Optional[list[str]], country: Optional[str],
                  description: Optional[str], role: Optional[str], organization: Optional[str],
                  since: Optional[str], dry_run: bool, log: Optional[str]) -> None:
-    from nafta_log import records, tomltext
-    lg = load(log).log
-    s = actions.new_stakeholder(lg, kind=kind, name=name, sid=sid, aliases=list(alias or ()), country=country,
+    from nafta_log import iquery, records, tomltext
+    ix = open_index(log, meetings=False)
+    s = actions.new_stakeholder(iquery.IndexDirectory(ix), kind=kind, name=name, sid=sid, aliases=list(alias or ()), country=country,
                                 description=description, role=role, organization=organization,
-                                since=parse_date_option(since, "--since", lg.settings.date_order))
+                                since=parse_date_option(since, "--since", ix.settings().date_order))
     if dry_run:
         sys.stdout.write(visible(tomltext.dumps(records.stakeholder_to_table(s)), keep="\n"))
         print(f"(dry run: {s.id} not written)", file=sys.stderr)
         return
-    path = actions.add_stakeholder(root_of(log), s)
+    path = actions.add_stakeholder(ix.root, s, lambda p: ix.add_files([p]))
     print(f"Added {kind} {s.id}")
     print(f"  {path}")
 
@@ -161,7 +160,9 @@ def topic(name: NameArg, sid: IdOpt = None, alias: AliasOpt = None, description:
 
       nafta-log add topic "Dairy supply management" --alias dairy
     """
-    t, path = actions.add_topic(root_of(log), name=name, tid=sid, aliases=list(alias or ()), description=description)
+    ix = open_index(log, meetings=False)
+    t, path = actions.add_topic(ix.root, name=name, tid=sid, aliases=list(alias or ()), description=description,
+                                written=lambda p: ix.add_files([p]))
     print(f"Added topic {t.id}")
     print(f"  {path}")
 

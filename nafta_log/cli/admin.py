@@ -8,7 +8,7 @@ import typer
 
 from nafta_log import check as checks
 from nafta_log import store
-from nafta_log.cli.common import LogOption, load, print_problems
+from nafta_log.cli.common import LogOption, open_index, print_problems, root_of, warning
 from nafta_log.errors import NaftaLogError, Problem
 
 
@@ -22,11 +22,35 @@ def check(log: LogOption = None) -> None:
 
       nafta-log check
     """
-    result = load(log, warn=False)
-    problems = sorted(result.problems + checks.run_checks(result.log), key=Problem.sort_key)
+    ix = open_index(log, warn=False)
+    for stale in ix.verify():
+        warning(f"{stale}")
+    problems = sorted(ix.problems() + checks.run_checks(ix.full_log()), key=Problem.sort_key)
     print_problems(problems)
     if problems:
         raise typer.Exit(1)
+
+
+def reindex(log: LogOption = None) -> None:
+    """Rebuild the log's index (.nafta-log/) from its files; nothing else changes.
+
+    The index is a cache brought up to date before every command, so this is never needed for correct
+    answers; it is there to recover disk space or after a filesystem that does not keep change times.
+
+    Example:
+
+      nafta-log reindex
+    """
+    import sys
+    from nafta_log import index
+    from nafta_log.render import progress_callback
+    update, stop = progress_callback(sys.stderr, "Indexing the log")
+    try:
+        ix = index.rebuild(root_of(log), update)
+    finally:
+        stop()
+    count = ix.con.execute("SELECT count(*) FROM files").fetchone()[0]
+    print(f"Indexed {count} files in {ix.root}")
 
 
 def sample_folder() -> Path:

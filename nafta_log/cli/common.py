@@ -47,6 +47,26 @@ def root_of(log: str | None) -> Path:
     return store.find_root(log, os.environ, Path.cwd())
 
 
+def open_index(log: str | None, *, meetings: bool = True, warn: bool = True) -> Any:
+    """The log's index, brought up to date (only stakeholders and topics when `meetings` is False)."""
+    from nafta_log.index import Index, start_scan, take_scan
+    root = root_of(log)
+    scan = take_scan(root, meetings) or start_scan(root, meetings)
+    from nafta_log.render import progress_callback
+    update, stop = progress_callback(sys.stderr, "Indexing the log")
+    try:
+        ix = Index.open(root, scan, update)
+    finally:
+        stop()
+    if warn:
+        seen: set[str] = set()
+        for problem in ix.problems():
+            if problem.path not in seen and (meetings or not problem.path.startswith("meetings/")):
+                seen.add(problem.path)
+                warning(f"{problem} (skipped; run `nafta-log check` for details)")
+    return ix
+
+
 def load(log: str | None, *, warn: bool = True) -> store.LoadResult:
     """Find and load the log; each broken file gets one warning line on stderr and is skipped."""
     result = store.load(root_of(log))

@@ -5,9 +5,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from nafta_log import names, query, serialize
-from nafta_log.cli.common import Format, FormatOption, LogOption, emit, load, out, parse_date_option
-from nafta_log.errors import AmbiguousName, NaftaLogError, UsageError
+from nafta_log import iquery, query, serialize
+from nafta_log.cli.common import Format, FormatOption, LogOption, emit, open_index, parse_date_option
+from nafta_log.errors import UsageError
 from nafta_log.model import STATUSES
 
 
@@ -42,21 +42,21 @@ def meetings(
 
       nafta-log meetings --topic "rules of origin" --from "Dec 2017"
     """
-    result = load(log)
-    lg = result.log
-    q = meeting_query(lg, person, topic, from_, to, year, status, location, search, limit)
-    found = query.select_meetings(lg, q)
+    ix = open_index(log)
+    q = meeting_query(ix, person, topic, from_, to, year, status, location, search, limit)
+    found = iquery.select_meetings(ix, q)
+    lg = ix.log_for(found)
     from nafta_log import render
     emit(fmt, lambda: render.meetings_table(lg, found),
          lambda: [serialize.meeting_dict(lg, m) for m in found],
          lambda: ([serialize.meeting_csv_row(lg, m) for m in found], serialize.MEETING_CSV))
 
 
-def meeting_query(lg, person, topic, from_, to, year, status, location, search, limit) -> query.MeetingQuery:  # type: ignore[no-untyped-def]
-    """Turn the filter flags of `meetings` (and exports) into a MeetingQuery."""
-    people = tuple(names.resolve(lg.stakeholders, p).id for p in person or ())
-    topics = tuple(names.resolve(lg.topics, t, "topic").id for t in topic or ())
-    order = lg.settings.date_order
+def meeting_query(ix, person, topic, from_, to, year, status, location, search, limit) -> query.MeetingQuery:  # type: ignore[no-untyped-def]
+    """Turn the filter flags of `meetings` (and exports) into a MeetingQuery, resolving names in the index."""
+    people = tuple(iquery.resolve_stakeholder(ix, p).id for p in person or ())
+    topics = tuple(iquery.resolve_topic(ix, t).id for t in topic or ())
+    order = ix.settings().date_order
     start_d = parse_date_option(from_, "--from", order)
     end_d = parse_date_option(to, "--to", order)
     start = start_d.first_day() if start_d else None
@@ -83,23 +83,12 @@ def show(
 
       nafta-log show 2017-12-14
     """
-    lg = load(log).log
-    m = lg.meetings.get(meeting_id) or find_meeting(lg, meeting_id)
+    ix = open_index(log)
+    m = iquery.find_meeting(ix, meeting_id)
+    lg = ix.log_for([m])
     from nafta_log import render
     emit(fmt, lambda: render.meeting_detail(lg, m), lambda: serialize.meeting_dict(lg, m),
          lambda: ([serialize.meeting_csv_row(lg, m)], serialize.MEETING_CSV))
-
-
-def find_meeting(lg, prefix: str):  # type: ignore[no-untyped-def]
-    """The one meeting whose id starts with `prefix`."""
-    typed = prefix.strip()
-    found = [m for mid, m in sorted(lg.meetings.items()) if typed and mid.startswith(typed)]
-    if not found:
-        raise NaftaLogError(f"no meeting id starts with {typed!r}; list ids with `nafta-log meetings --format csv`")
-    if len(found) > 1:
-        listed = ", ".join(m.id for m in found[:10]) + (" ..." if len(found) > 10 else "")
-        raise AmbiguousName(f"{typed!r} matches {len(found)} meetings: {listed}; type more of the id")
-    return found[0]
 
 
 def people(fmt: FormatOption = Format.table, log: LogOption = None) -> None:
@@ -109,8 +98,7 @@ def people(fmt: FormatOption = Format.table, log: LogOption = None) -> None:
 
       nafta-log people
     """
-    lg = load(log).log
-    rows = query.people_rows(lg)
+    lg, rows = iquery.people_rows(open_index(log))
     from nafta_log import render
     emit(fmt, lambda: render.people_table(rows), lambda: [serialize.person_dict(r) for r in rows],
          lambda: ([serialize.person_dict(r) | {"aliases": "; ".join(r.stakeholder.aliases)} for r in rows],
@@ -131,8 +119,8 @@ def person(
 
       nafta-log person unifor
     """
-    lg = load(log).log
-    p = query.profile(lg, names.resolve(lg.stakeholders, name).id)
+    ix = open_index(log)
+    lg, p = iquery.profile(ix, iquery.resolve_stakeholder(ix, name).id)
     from nafta_log import render
     emit(fmt, lambda: render.profile_view(lg, p), lambda: serialize.profile_dict(lg, p),
          lambda: ([serialize.meeting_csv_row(lg, m) for m in p.meetings], serialize.MEETING_CSV))
@@ -145,8 +133,7 @@ def topics(fmt: FormatOption = Format.table, log: LogOption = None) -> None:
 
       nafta-log topics
     """
-    lg = load(log).log
-    rows = query.topic_summary(lg)
+    lg, rows = iquery.topic_summary(open_index(log))
     from nafta_log import render
     emit(fmt, lambda: render.topics_table(lg, rows), lambda: [serialize.topic_dict(lg, r) for r in rows],
          lambda: ([serialize.topic_dict(lg, r) | {"top_participants": "; ".join(
@@ -168,9 +155,9 @@ def who(
 
       nafta-log who --person Ross
     """
-    lg = load(log).log
-    sid = names.resolve(lg.stakeholders, person).id if person is not None else None
-    rows = query.pairs(lg, sid)
+    ix = open_index(log)
+    sid = iquery.resolve_stakeholder(ix, person).id if person is not None else None
+    lg, rows = iquery.pairs(ix, sid)
     from nafta_log import render
 
     def flat() -> tuple[list, tuple]:
