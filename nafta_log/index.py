@@ -71,19 +71,20 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 
 # ---------------------------------------------------------------- encoding of record tables as JSON
 
-def _encode(value: Any) -> Any:
-    """TOML values as JSON: dates and times are tagged so they come back as the same types."""
+def _tag(value: Any) -> Any:
+    """A date or time as a tagged JSON object, so it comes back as the same type (json.dumps' default hook)."""
     if isinstance(value, dt.datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, dt.date):
         return {"$d": value.isoformat()}
     if isinstance(value, dt.time):
         return {"$t": value.isoformat()}
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    return value
+    raise TypeError(f"cannot index a value of type {type(value).__name__}")
+
+
+def _dumps(table: Mapping[str, Any]) -> str:
+    """A record's table as JSON, dates and times tagged."""
+    return json.dumps(table, ensure_ascii=False, default=_tag)
 
 
 def _decode_hook(obj: dict[str, Any]) -> Any:
@@ -124,12 +125,26 @@ def _kind(rel: str) -> str | None:
 
 
 def _walk(root: Path, folder: str) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
-    """(relative path, metadata) of every record file under `folder`."""
-    for path in store.record_files(root / folder):
+    """(relative path, metadata) of every record file under `folder`, hidden and temporary files skipped."""
+    base = str(root)
+    pending = [folder]
+    while pending:
+        rel_dir = pending.pop()
         try:
-            yield path.relative_to(root).as_posix(), _meta(path.stat())
+            entries = list(os.scandir(f"{base}/{rel_dir}"))
         except OSError:
             continue
+        for entry in sorted(entries, key=lambda e: e.name):
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(f"{rel_dir}/{name}")
+                elif name.endswith(".toml"):
+                    yield f"{rel_dir}/{name}", _meta(entry.stat())
+            except OSError:
+                continue
 
 
 def _all_files(root: Path, meetings: bool = True) -> dict[str, tuple[int, int, int, int]]:
@@ -213,13 +228,16 @@ def sort_key_text(m: Meeting) -> str:
     return f"{first.isoformat()}{rank}{time_}\x00{title}\x00{mid}"
 
 
-def _parse(root: str, rel: str) -> Parsed:
-    """Read and check one record file: its metadata, encoded table, problems, and the index rows it makes."""
-    path = Path(root) / rel
+def _parse(root: str, rel: str, meta: tuple[int, int, int, int] | None = None) -> Parsed:
+    """Read and check one record file: its metadata, encoded table, problems, and the index rows it makes.
+
+    `meta` is the file's metadata from the scan that found it; it is read here when not given.
+    """
     kind = _kind(rel)
     try:
-        st = path.stat()
-        raw = path.read_bytes()
+        with open(f"{root}/{rel}", "rb") as f:
+            meta = meta or _meta(os.fstat(f.fileno()))
+            raw = f.read()
     except OSError as exc:
         return rel, (0, 0, 0, 0), kind, None, [(None, None, f"cannot read: {exc.strerror}")], None
     table, text, problems = tomltext.decode(raw, rel)
@@ -246,26 +264,31 @@ def _parse(root: str, rel: str) -> Parsed:
             problems = [*problems, Problem(rel, None, None, f"file name {stem!r} is not a valid {kind} id "
                                                             "(lower-case letters, digits and single hyphens)")]
             rows = None
-    encoded = json.dumps(_encode(table), ensure_ascii=False) if table is not None else None
-    return rel, _meta(st), kind, encoded, [(p.line, p.col, p.message) for p in problems], rows
+    encoded = _dumps(table) if table is not None else None
+    return rel, meta, kind, encoded, [(p.line, p.col, p.message) for p in problems], rows
 
 
-def _parse_chunk(args: tuple[str, list[str]]) -> list[Parsed]:
-    root, rels = args
-    return [_parse(root, rel) for rel in rels]
+FileMeta = tuple[int, int, int, int]
 
 
-def _parse_many(root: Path, rels: list[str], progress: Callable[[int, int], None] | None) -> Iterator[Parsed]:
-    """Parse files, in two processes when there are many (the machine's cores), reporting progress."""
-    total = len(rels)
+def _parse_chunk(args: tuple[str, list[tuple[str, FileMeta | None]]]) -> list[Parsed]:
+    root, items = args
+    return [_parse(root, rel, meta) for rel, meta in items]
+
+
+def _parse_many(root: Path, files: Mapping[str, FileMeta | None] | Sequence[str],
+                progress: Callable[[int, int], None] | None) -> Iterator[Parsed]:
+    """Parse files (with their metadata when known), in several processes when there are many."""
+    items = sorted(files.items()) if isinstance(files, Mapping) else [(rel, None) for rel in sorted(files)]
+    total = len(items)
     if total < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
-        for i, rel in enumerate(rels, 1):
-            yield _parse(str(root), rel)
+        for i, (rel, meta) in enumerate(items, 1):
+            yield _parse(str(root), rel, meta)
             if progress and i % 500 == 0:
                 progress(i, total)
     else:
         import multiprocessing
-        chunks = [(str(root), rels[i:i + 500]) for i in range(0, total, 500)]
+        chunks = [(str(root), items[i:i + 500]) for i in range(0, total, 500)]
         ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
         with ctx.Pool(min(os.cpu_count() or 2, 4)) as pool:
             done = 0
@@ -329,7 +352,7 @@ class Index:
         """Fill an empty index from every file of the log."""
         started = time.time_ns()
         files = _all_files(self.root)
-        self._apply(list(_parse_many(self.root, sorted(files), progress)), deleted=[], full=True)
+        self._apply(list(_parse_many(self.root, files, progress)), deleted=[], full=True)
         if stamp:
             self._stamp(started)
 
@@ -346,7 +369,7 @@ class Index:
             stale, deleted = self._diff(changed, known)
         if stale or deleted:
             with store.locked(self.root):
-                self._apply(list(_parse_many(self.root, sorted(stale), None)), deleted=deleted, full=False)
+                self._apply(list(_parse_many(self.root, stale, None)), deleted=deleted, full=False)
         if scan.meetings and (stale or deleted or changed is None or changed):
             self._stamp(scan.started_ns)  # only a scan of everything moves the stamp
 
@@ -487,8 +510,8 @@ class Index:
         con.execute("DELETE FROM topics")
         con.execute("DELETE FROM name_keys WHERE what = 't'")
         con.executemany("INSERT INTO topics VALUES (?, ?, ?)",
-                        [(t.id, t.name, json.dumps(_encode(records.topics_to_table({t.id: t})["topics"][t.id]),
-                                                   ensure_ascii=False)) for t in topics.values()])
+                        [(t.id, t.name, _dumps(records.topics_to_table({t.id: t})["topics"][t.id]))
+                         for t in topics.values()])
         con.executemany("INSERT INTO name_keys VALUES (?, ?, ?, ?)",
                         [("t", stage, key, t.id) for t in topics.values() for stage, key in _keys(t)])
 

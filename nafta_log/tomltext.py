@@ -32,7 +32,8 @@ def decode(raw: bytes, path: str) -> tuple[dict[str, Any] | None, str, list[Prob
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, "", [Problem(path, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
                                                "save the file as UTF-8")]
-    conflicts = [i for i, ln in enumerate(text.splitlines(), 1) if _CONFLICT_RE.match(ln)]
+    has_markers = "<<<<<<<" in text or "=======" in text or ">>>>>>>" in text or "|||||||" in text
+    conflicts = [i for i, ln in enumerate(text.splitlines(), 1) if _CONFLICT_RE.match(ln)] if has_markers else []
     if conflicts:
         return None, text, [Problem(path, conflicts[0], 1, "unresolved merge conflict (git conflict markers on lines "
                                                      + ", ".join(map(str, conflicts[:6]))
