@@ -168,6 +168,7 @@ class Scan:
         self.meetings = meetings
         self.started_ns = time.time_ns()
         self.proc: subprocess.Popen[bytes] | None = None
+        self._changed: list[str] | None = None
         stamp = root / store.CACHE / STAMP
         if stamp.exists() and (root / store.CACHE / FILE).exists():
             folders = (store.MEETINGS, store.STAKEHOLDERS) if meetings else (store.STAKEHOLDERS,)
@@ -183,10 +184,13 @@ class Scan:
         """Relative paths changed since the stamp, or None when they are unknown (scan everything)."""
         if self.proc is None:
             return None
-        out, _ = self.proc.communicate()
-        if self.proc.returncode != 0:
-            return None
-        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+        if self._changed is None:
+            out, _ = self.proc.communicate()
+            if self.proc.returncode != 0:
+                self.proc = None
+                return None
+            self._changed = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+        return self._changed
 
 
 _STARTED: dict[tuple[str, bool], Scan] = {}
@@ -359,46 +363,55 @@ class Index:
     def _refresh(self, scan: Scan) -> None:
         """Re-read only the files that changed since the last command."""
         changed = scan.changed()
-        known = {p: (s, m, c, i) for p, s, m, c, i in self.con.execute("SELECT * FROM files")
-                 if scan.meetings or _kind(p) != "meeting"}
+        if changed == []:
+            return
         if changed is None:
+            known = self._known()
             current = _all_files(self.root, scan.meetings)
-            stale = [p for p, meta in current.items() if known.get(p) != meta]
-            deleted = [p for p in known if p not in current]
+            stale: list[str] = [p for p, meta in current.items() if known.get(p) != meta]
+            deleted = [p for p in known if p not in current and (scan.meetings or _kind(p) != "meeting")]
         else:
-            stale, deleted = self._diff(changed, known)
+            stale, deleted = self._diff(changed)
         if stale or deleted:
             with store.locked(self.root):
                 self._apply(list(_parse_many(self.root, stale, None)), deleted=deleted, full=False)
-        if scan.meetings and (stale or deleted or changed is None or changed):
-            self._stamp(scan.started_ns)  # only a scan of everything moves the stamp
+        if scan.meetings:
+            self._stamp(scan.started_ns)  # only a scan that looked at everything moves the stamp
+
+    def _known(self, folder: str | None = None) -> dict[str, FileMeta]:
+        """The metadata the index holds for every file (or every file under `folder`)."""
+        if folder is None:
+            rows = self.con.execute("SELECT * FROM files")
+        else:
+            escaped = folder.replace("%", "\\%").replace("_", "\\_")
+            rows = self.con.execute("SELECT * FROM files WHERE path LIKE ? ESCAPE '\\'", (escaped + "/%",))
+        return {p: (s, m, c, i) for p, s, m, c, i in rows}
 
     def add_files(self, paths: Sequence[Path]) -> None:
         """Index files just written by this process (call under the log's lock)."""
         rels = [p.relative_to(self.root).as_posix() for p in paths]
         self._apply([_parse(str(self.root), rel) for rel in rels], deleted=[], full=False)
 
-    def _diff(self, changed: list[str], known: Mapping[str, tuple[int, ...]]) -> tuple[list[str], list[str]]:
+    def _diff(self, changed: list[str]) -> tuple[list[str], list[str]]:
         """From the paths `find` listed: the record files to re-read, and the ones that are gone."""
         stale: set[str] = set()
         deleted: set[str] = set()
         for rel in changed:
             full = self.root / rel
             if full.is_dir():
-                prefix = rel.rstrip("/") + "/"
-                on_disk = {p: meta for p, meta in _walk(self.root, rel)}
-                for p in on_disk:
-                    if known.get(p) != on_disk[p]:
-                        stale.add(p)
-                deleted.update(p for p in known if p.startswith(prefix) and p not in on_disk)
+                known = self._known(rel.rstrip("/"))
+                on_disk = dict(_walk(self.root, rel.rstrip("/")))
+                stale.update(p for p, meta in on_disk.items() if known.get(p) != meta)
+                deleted.update(p for p in known if p not in on_disk)
             elif _kind(rel) is not None:
+                row = self.con.execute("SELECT size, mtime, ctime, ino FROM files WHERE path = ?", (rel,)).fetchone()
                 try:
                     meta = _meta(full.stat())
                 except OSError:
-                    if rel in known:
+                    if row is not None:
                         deleted.add(rel)
                     continue
-                if known.get(rel) != meta:
+                if row is None or tuple(row) != meta:
                     stale.add(rel)
         return sorted(stale), sorted(deleted - stale)
 
@@ -425,6 +438,7 @@ class Index:
             problems: list[tuple[Any, ...]] = []
             meetings, parts, mtopics, people, keys, roles = [], [], [], [], [], []
             taken = {} if full else None
+            renamed: list[str] = []  # stakeholders (re)read: their names order the topics' rankings
             for rel, meta, kind, encoded, probs, rows in parsed:
                 problems += [(rel, line, col, msg) for line, col, msg in probs]
                 if rows is None or encoded is None:
@@ -448,6 +462,7 @@ class Index:
                     keys += [("s", stage, key, stem) for stage, key in skeys]
                     roles += [(stem, org) for org in orgs]
                     affected_people.add(stem)
+                    renamed.append(stem)
                 elif kind == "topics":
                     self._store_topics(rows)
                 elif kind == "settings":
@@ -459,6 +474,11 @@ class Index:
             con.executemany("INSERT OR REPLACE INTO stakeholders VALUES (?, ?, ?, ?, ?)", people)
             con.executemany("INSERT INTO name_keys VALUES (?, ?, ?, ?)", keys)
             con.executemany("INSERT INTO roles VALUES (?, ?)", roles)
+            if not full:
+                for sid in renamed:
+                    affected_topics.update(r[0] for r in con.execute(
+                        "SELECT DISTINCT t.topic FROM participants p JOIN meeting_topics t ON t.meeting = p.meeting "
+                        "WHERE p.stakeholder = ?", (sid,)))
             self._update_stats(None if full else affected_people, None if full else affected_topics)
             if full:
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -488,22 +508,24 @@ class Index:
             con.execute("DELETE FROM topic_stats")
             con.execute(f"INSERT INTO topic_stats SELECT x.topic, count(*), min(m.skey), max(m.skey), NULL "
                         f"FROM meeting_topics x {held} GROUP BY x.topic")
-            tops = con.execute(f"SELECT x.topic, p.stakeholder, count(*) FROM meeting_topics x {held} "
-                               "JOIN participants p ON p.meeting = x.meeting GROUP BY x.topic, p.stakeholder")
-            per: dict[str, list[tuple[str, int]]] = {}
-            for topic, sid, n in tops:
-                per.setdefault(topic, []).append((sid, n))
+            tops = con.execute(f"SELECT x.topic, p.stakeholder, count(*), s.name FROM meeting_topics x {held} "
+                               "JOIN participants p ON p.meeting = x.meeting "
+                               "LEFT JOIN stakeholders s ON s.id = p.stakeholder GROUP BY x.topic, p.stakeholder")
+            per: dict[str, list[tuple[str, int, str | None]]] = {}
+            for topic, sid, n, name in tops:
+                per.setdefault(topic, []).append((sid, n, name))
             con.executemany("UPDATE topic_stats SET top = ? WHERE topic = ?",
-                            [(json.dumps(v), k) for k, v in per.items()])
+                            [(json.dumps(_ranked(v)), k) for k, v in per.items()])
         else:
             for tid in topics:
                 con.execute("DELETE FROM topic_stats WHERE topic = ?", (tid,))
                 con.execute(f"INSERT INTO topic_stats SELECT x.topic, count(*), min(m.skey), max(m.skey), NULL "
                             f"FROM meeting_topics x {held} WHERE x.topic = ? GROUP BY x.topic", (tid,))
-                top = con.execute(f"SELECT p.stakeholder, count(*) FROM meeting_topics x {held} "
-                                  "JOIN participants p ON p.meeting = x.meeting WHERE x.topic = ? "
+                top = con.execute(f"SELECT p.stakeholder, count(*), s.name FROM meeting_topics x {held} "
+                                  "JOIN participants p ON p.meeting = x.meeting "
+                                  "LEFT JOIN stakeholders s ON s.id = p.stakeholder WHERE x.topic = ? "
                                   "GROUP BY p.stakeholder", (tid,)).fetchall()
-                con.execute("UPDATE topic_stats SET top = ? WHERE topic = ?", (json.dumps(top), tid))
+                con.execute("UPDATE topic_stats SET top = ? WHERE topic = ?", (json.dumps(_ranked(top)), tid))
 
     def _store_topics(self, topics: Mapping[str, Topic]) -> None:
         con = self.con
@@ -638,13 +660,23 @@ class Index:
     def verify(self) -> list[Problem]:
         """Compare every file with the index; repair what differs and report it."""
         current = _all_files(self.root)
-        known = {p: (s, m, c, i) for p, s, m, c, i in self.con.execute("SELECT * FROM files")}
+        known = self._known()
         stale = sorted(p for p, meta in current.items() if known.get(p) != meta)
         deleted = sorted(p for p in known if p not in current)
         if stale or deleted:
             with store.locked(self.root):
                 self._apply(list(_parse_many(self.root, stale, None)), deleted=deleted, full=False)
         return [Problem(p, None, None, "the index was out of date for this file (repaired)") for p in stale + deleted]
+
+
+TOP_PARTICIPANTS = 10
+
+
+def _ranked(counts: Iterable[tuple[str, int, str | None]]) -> list[tuple[str, int]]:
+    """The most involved participants of a topic, as query.topic_summary ranks them (count, then name)."""
+    from nafta_log.names import fold
+    ranked = sorted(counts, key=lambda c: (-c[1], fold(c[2] if c[2] is not None else c[0])))
+    return [(sid, n) for sid, n, _ in ranked[:TOP_PARTICIPANTS]]
 
 
 def _keys(record: Stakeholder | Topic) -> list[tuple[int, str]]:
