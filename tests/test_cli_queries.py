@@ -167,3 +167,25 @@ def test_bad_dates_in_filters_are_usage_errors() -> None:
     assert result.exit_code == 2 and "ambiguous" in result.stderr
     result = invoke(["meetings", "--status", "done"], log=SAMPLE)
     assert result.exit_code == 2 and "--status must be one of scheduled, held, cancelled" in result.stderr
+
+
+def test_plain_listing_tables_match_richs_own_layout(sample: Path) -> None:
+    """The fast plain writer used for pipes lays tables out exactly as Rich does, wide characters included."""
+    from rich.console import Console
+
+    from nafta_log import index, iquery, render
+    invoke(["add", "person", "李克强 Zoë \x1b[31m", "--country", "CN"], log=sample)
+    invoke(["add", "meeting", "--title", "会谈 [bold]x[/] \u202e", "--date", "2017-12-01", "--with", "Dias"], log=sample)
+    ix = index.Index.open(sample)
+    lg, people_rows = iquery.people_rows(ix)
+    found = ix.meetings_where()
+    lg_t, topic_rows = iquery.topic_summary(ix)
+    lg_w, pairs = iquery.pairs(ix)
+    for table in (render.people_table(people_rows), render.meetings_table(ix.log_for(found), found),
+                  render.topics_table(lg_t, topic_rows), render.pairs_table(lg_w, pairs)):
+        console = Console(file=io.StringIO(), color_system=None, width=4000, highlight=False, markup=False)
+        with console.capture() as capture:
+            console.print(table)
+        expected = "\n".join(line.rstrip() for line in capture.get().split("\n"))
+        assert render.plain_table(table) == expected
+    index.close_all()
