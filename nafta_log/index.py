@@ -399,10 +399,21 @@ class Index:
         for rel in changed:
             full = self.root / rel
             if full.is_dir():
-                known = self._known(rel.rstrip("/"))
-                on_disk = dict(_walk(self.root, rel.rstrip("/")))
-                stale.update(p for p, meta in on_disk.items() if known.get(p) != meta)
-                deleted.update(p for p in known if p not in on_disk)
+                # Files added or changed here are listed by find themselves (their ctime is new): a folder
+                # only needs its names compared, for what was deleted or moved away.
+                # A folder moved in whole keeps its files' ctimes: a subfolder the index knows nothing of is
+                # walked in full.
+                folder = rel.rstrip("/")
+                try:
+                    present = {e.name: e.is_dir(follow_symlinks=False) for e in os.scandir(full)}
+                except OSError:
+                    present = {}
+                known_heads = {p[len(folder) + 1:].split("/", 1)[0]: p for p in self._known(folder)}
+                deleted.update(p for p in self._known(folder)
+                               if p[len(folder) + 1:].split("/", 1)[0] not in present)
+                for name, is_dir in present.items():
+                    if is_dir and name not in known_heads and not name.startswith("."):
+                        stale.update(p for p, _ in _walk(self.root, f"{folder}/{name}"))
             elif _kind(rel) is not None:
                 row = self.con.execute("SELECT size, mtime, ctime, ino FROM files WHERE path = ?", (rel,)).fetchone()
                 try:
