@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from nafta_log import actions
-from nafta_log.cli.common import LogOption, is_interactive, load, parse_date_option, root_of, today
+from nafta_log.cli.common import (CommitOption, LogOption, is_interactive, load, parse_date_option, print_commit,
+                                  root_of, today)
 from nafta_log.errors import DateError, UsageError
 from nafta_log.model import Source
 from nafta_log.safe import visible
@@ -43,6 +44,7 @@ def meeting(
     source_date: Annotated[Optional[str], typer.Option("--source-date", metavar="DATE",
                            help="When the source was published, as precise as known.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the record; write nothing.")] = False,
+    commit: CommitOption = False,
     log: LogOption = None,
 ) -> None:
     """Add a meeting; on a terminal, asks for a missing title, date or participant.
@@ -52,6 +54,8 @@ def meeting(
       nafta-log add meeting --title "Dias and Ross talk autos" --date 2017-12-14 --with Dias --with Ross --topic auto-sector
 
       nafta-log add meeting --title "Call with USTR" --date "last thursday" --time 10:00 --timezone America/New_York --with Lighthizer --dry-run
+
+      nafta-log add meeting --title "Dias and Ross talk autos" --date 2017-12-14 --with Dias --with Ross --commit
     """
     from nafta_log import dates, records, tomltext
     result = load(log)
@@ -84,9 +88,14 @@ def meeting(
         sys.stdout.write(visible(tomltext.dumps(records.meeting_to_table(m)), keep="\n"))
         print(f"(dry run: {m.id} not written)", file=sys.stderr)
         return
-    m, path = actions.add_meeting(root_of(log), m)
+    from nafta_log import gitlog
+    root = root_of(log)
+    gitlog.check_commit(root, commit)
+    m, path = actions.add_meeting(root, m)
     print(f"Added meeting {m.id}")
     print(f"  {path}")
+    print_commit(gitlog.commit_change(root, [path], gitlog.describe_change("add", "meeting", m.id, m.title),
+                                      requested=commit))
 
 
 def zone_is_fine(timezone: Optional[str]) -> bool:
@@ -103,7 +112,7 @@ def zone_is_fine(timezone: Optional[str]) -> bool:
 
 def _stakeholder(kind: str, name: str, sid: Optional[str], alias: Optional[list[str]], country: Optional[str],
                  description: Optional[str], role: Optional[str], organization: Optional[str],
-                 since: Optional[str], dry_run: bool, log: Optional[str]) -> None:
+                 since: Optional[str], dry_run: bool, commit: bool, log: Optional[str]) -> None:
     from nafta_log import records, tomltext
     lg = load(log).log
     s = actions.new_stakeholder(lg, kind=kind, name=name, sid=sid, aliases=list(alias or ()), country=country,
@@ -113,9 +122,14 @@ def _stakeholder(kind: str, name: str, sid: Optional[str], alias: Optional[list[
         sys.stdout.write(visible(tomltext.dumps(records.stakeholder_to_table(s)), keep="\n"))
         print(f"(dry run: {s.id} not written)", file=sys.stderr)
         return
-    path = actions.add_stakeholder(root_of(log), s)
+    from nafta_log import gitlog
+    root = root_of(log)
+    gitlog.check_commit(root, commit)
+    path = actions.add_stakeholder(root, s)
     print(f"Added {kind} {s.id}")
     print(f"  {path}")
+    print_commit(gitlog.commit_change(root, [path], gitlog.describe_change("add", kind, s.id, s.name),
+                                      requested=commit))
 
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The full name.")]
@@ -132,38 +146,44 @@ def person(name: NameArg, sid: IdOpt = None, alias: AliasOpt = None, country: Co
            organization: Annotated[Optional[str], typer.Option("--organization", "--org",
                                    help="The organization of --role (must be in the log).")] = None,
            since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Since when.")] = None,
-           dry_run: DryOpt = False, log: LogOption = None) -> None:
+           dry_run: DryOpt = False, commit: CommitOption = False, log: LogOption = None) -> None:
     """Add a person.
 
     Example:
 
       nafta-log add person "Chrystia Freeland" --alias Freeland --country CA --role "Foreign Minister"
     """
-    _stakeholder("person", name, sid, alias, country, description, role, organization, since, dry_run, log)
+    _stakeholder("person", name, sid, alias, country, description, role, organization, since, dry_run, commit, log)
 
 
 def organization(name: NameArg, sid: IdOpt = None, alias: AliasOpt = None, country: CountryOpt = None,
-                 description: DescOpt = None, dry_run: DryOpt = False, log: LogOption = None) -> None:
+                 description: DescOpt = None, dry_run: DryOpt = False, commit: CommitOption = False,
+                 log: LogOption = None) -> None:
     """Add an organization.
 
     Example:
 
       nafta-log add organization "Global Affairs Canada" --alias GAC --country CA
     """
-    _stakeholder("organization", name, sid, alias, country, description, None, None, None, dry_run, log)
+    _stakeholder("organization", name, sid, alias, country, description, None, None, None, dry_run, commit, log)
 
 
 def topic(name: NameArg, sid: IdOpt = None, alias: AliasOpt = None, description: DescOpt = None,
-          log: LogOption = None) -> None:
+          commit: CommitOption = False, log: LogOption = None) -> None:
     """Add a topic to the vocabulary.
 
     Example:
 
       nafta-log add topic "Dairy supply management" --alias dairy
     """
-    t, path = actions.add_topic(root_of(log), name=name, tid=sid, aliases=list(alias or ()), description=description)
+    from nafta_log import gitlog
+    root = root_of(log)
+    gitlog.check_commit(root, commit)
+    t, path = actions.add_topic(root, name=name, tid=sid, aliases=list(alias or ()), description=description)
     print(f"Added topic {t.id}")
     print(f"  {path}")
+    print_commit(gitlog.commit_change(root, [path], gitlog.describe_change("add", "topic", t.id, t.name),
+                                      requested=commit))
 
 
 _ = today  # today() is read by parse_date_option

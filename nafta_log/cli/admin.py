@@ -10,6 +10,7 @@ from nafta_log import check as checks
 from nafta_log import store
 from nafta_log.cli.common import LogOption, load, print_problems
 from nafta_log.errors import NaftaLogError, Problem
+from nafta_log.safe import visible
 
 
 def check(log: LogOption = None) -> None:
@@ -43,15 +44,23 @@ def sample_folder() -> Path:
 def init(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],
     sample: Annotated[bool, typer.Option("--sample", help="Start from a copy of the NAFTA sample log.")] = False,
+    git: Annotated[bool, typer.Option("--git", help="Make the log a git repository, with a first commit.")] = False,
 ) -> None:
-    """Make a new log in DIR: empty, or a copy of the NAFTA sample log.
+    """Make a new log in DIR: empty, or a copy of the NAFTA sample log; with --git, a git repository too.
 
     Examples:
 
       nafta-log init ~/trade-log
 
-      nafta-log init ~/nafta --sample
+      nafta-log init ~/nafta --sample --git
     """
+    from nafta_log import gitlog
+    if git:
+        gitlog.git_executable()
     store.init_log(folder, name=folder.resolve().name, sample=sample_folder() if sample else None)
     print(f"Made a new log in {folder}" + (" (from the NAFTA sample)" if sample else ""))
+    if git:
+        first = gitlog.init_repo(folder)
+        print(f"  a git repository, first commit {first.short}: {visible(first.message)}")
+        print(f"  share it: git -C {folder} remote add origin URL && nafta-log sync --log {folder}")
     print(f"  next: cd {folder} && nafta-log add person NAME")
