@@ -1,0 +1,39 @@
+"""A team log's git views in words: a held sync's conflicts side by side, a record's history, the log's changes."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from nafta_log.gitsync import Conflict
+from nafta_log.safe import visible
+
+
+def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
+    """Each record changed on both sides, field by field: `summary — yours: ... / theirs: ...`."""
+    n = len(conflicts)
+    out = [f"Stopped before pushing: you and the team both changed {n} record{'s' if n > 1 else ''}.",
+           "Nothing was pushed, and your log is as it was before the sync (your commits are kept).", ""]
+    for c in conflicts:
+        out.append(f"{c.kind} {visible(c.rid)}" + (f": {visible(c.label)}" if c.label else "")
+                   + f" ({visible(c.path)})")
+        out.append(f"  yours: {_side(c.mine.text, c.mine.author, c.mine.date)}; "
+                   f"theirs: {_side(c.theirs.text, c.theirs.author, c.theirs.date)}")
+        for f in c.changes:
+            out.append(f"  {visible(f.field)} — yours: {_value(f.old)} / theirs: {_value(f.new)}")
+        if not c.changes and c.mine.text is not None and c.theirs.text is not None:
+            out.append("  the two versions hold the same values, written differently")
+        out.append("")
+    out += ["Choose what to keep:",
+            "  nafta-log sync --keep mine     your version of each record above",
+            "  nafta-log sync --keep theirs   the team's version",
+            "  nafta-log sync --edit          write a merge of the two in your editor ($EDITOR)"]
+    return out
+
+
+def _side(text: str | None, author: str, date: str) -> str:
+    what = "removed it" if text is None else "changed it"
+    return f"{what} ({visible(author)}{', ' + date if date else ''})"
+
+
+def _value(value: str | None) -> str:
+    return "(none)" if value is None else f'"{visible(value)}"'
