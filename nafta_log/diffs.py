@@ -82,7 +82,7 @@ def words(value: Any) -> str:
             return "; ".join(words(v) for v in value)
         return ", ".join(words(v) for v in value) or "(none)"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {words(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {words(v)}" for k, v in value.items() if v not in (None, ""))
     return str(value)
 
 

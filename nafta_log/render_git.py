@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from rich.table import Table
+from rich.text import Text
+
+from nafta_log.githistory import ChangeRow, HistoryEntry
 from nafta_log.gitsync import Conflict
+from nafta_log.render import house_table, t
 from nafta_log.safe import visible
 
 
@@ -37,3 +42,26 @@ def _side(text: str | None, author: str, date: str) -> str:
 
 def _value(value: str | None) -> str:
     return "(none)" if value is None else f'"{visible(value)}"'
+
+
+def history_table(entries: Sequence[HistoryEntry]) -> Table:
+    """The versions of one record, newest first: date, author, commit, and what changed field by field."""
+    table = house_table("date", "author", "commit", "what changed")
+    for e in entries:
+        what = Text(e.action)
+        for c in e.changes:
+            if e.action == "removed":
+                break
+            what.append(f"\n{visible(c.field)}: ")
+            what.append(_value(c.new) if e.action == "added" else f"{_value(c.old)} → {_value(c.new)}")
+        table.add_row(Text(e.date[:16].replace("T", " ")), t(e.author), Text(e.sha[:7]), what)
+    return table
+
+
+def changes_table(rows: Sequence[ChangeRow]) -> Table:
+    """Records added, edited, renamed and removed: one a row, with the fields changed and who changed them."""
+    table = house_table("change", "kind", "id", "title or name", "fields", "by")
+    for r in rows:
+        table.add_row(Text(r.action), Text(r.kind), t(r.rid), t(r.label), t(", ".join(r.fields)),
+                      t(", ".join(r.authors)))
+    return table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -231,3 +232,22 @@ def test_sync_without_a_remote_or_a_repository_says_so(tmp_path: Path, sample: P
     assert lines(result.stderr)[0].startswith(f"Error: the log at {sample} is not in a git repository")
     result = invoke(["sync", "--keep", "mine"], log=solo)
     assert lines(result.stderr) == ["Error: no sync is waiting for a choice; run `nafta-log sync` first"]
+
+
+def test_history_shows_both_authors_versions_of_the_meeting(team: Team) -> None:
+    """After a conflict resolved with --keep theirs, `history` still shows Ben's and Ana's edits, field by field."""
+    both_edit_the_same_summary(team)
+    assert invoke(["sync"], log=team.ben, **BEN).exit_code == 1
+    assert invoke(["sync", "--keep", "theirs"], log=team.ben, **BEN).exit_code == 0
+    result = invoke(["history", "2017-12-14-dias", "--format", "json"], log=team.ben)
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)
+    edits = sorted((e["author"], e["action"], [(c["field"], c["new"]) for c in e["changes"]]) for e in entries
+                   if e["action"] == "edited")
+    assert edits == [("Ana Tester", "edited", [("summary", "Ana's summary")]),
+                     ("Ben Writer", "edited", [("summary", "Ben's summary")])]
+    assert (entries[-1]["author"], entries[-1]["action"]) == ("Ana Tester", "added")
+    table = lines(invoke(["history", "2017-12-14-dias"], log=team.ben).stdout)
+    assert table[0].split() == ["date", "author", "commit", "what", "changed"]
+    assert any(ln.endswith("→ \"Ben's summary\"") for ln in table)
+    assert any("Ben Writer" in ln and ln.endswith("edited") for ln in table)

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from nafta_log.cli.common import LogOption, is_interactive, print_problems, root_of
+from nafta_log.cli.common import (Format, FormatOption, LogOption, emit, is_interactive, load, print_problems,
+                                  root_of, today)
 from nafta_log.errors import NaftaLogError, UsageError
 from nafta_log.safe import visible
 
@@ -102,3 +103,61 @@ def _show(report) -> None:  # type: ignore[no-untyped-def]
                             "pushed: fix them, then run `nafta-log sync` again")
     if report.pushed:
         print(f"Pushed to {visible(report.remote)}; check passed")
+
+
+def history(
+    record: Annotated[str, typer.Argument(metavar="ID|NAME", help="A meeting id (a unique prefix is enough) or a "
+                                                                  "stakeholder's id, name, alias or surname.")],
+    fmt: FormatOption = Format.table,
+    log: LogOption = None,
+) -> None:
+    """The versions of one record, newest first: date, author, and what changed, field by field.
+
+    Examples:
+
+      nafta-log history 2017-12-14-dias-ross
+
+      nafta-log history Dias --format json
+    """
+    from nafta_log import githistory, names, render_git, serialize, store
+    from nafta_log.errors import UnknownName
+    lg = load(log).log
+    root = root_of(log)
+    if any(mid.startswith(record.strip()) for mid in lg.meetings):
+        from nafta_log.cli.queries import find_meeting
+        m = lg.meetings.get(record) or find_meeting(lg, record)
+        path = m.origin.path if m.origin else store.meeting_path(root, m).relative_to(root).as_posix()
+    else:
+        try:
+            path = store.stakeholder_path(root, names.resolve(lg.stakeholders, record).id).relative_to(root).as_posix()
+        except UnknownName:
+            gone = githistory.removed_path(root, record.strip())
+            if gone is None:
+                raise
+            path = gone
+    entries = githistory.history(root, path)
+    emit(fmt, lambda: render_git.history_table(entries), lambda: [serialize.history_dict(e) for e in entries],
+         lambda: (serialize.history_csv_rows(entries), serialize.HISTORY_CSV))
+
+
+def changes(
+    since: Annotated[str, typer.Option("--since", metavar="DATE|REV",
+                     help="A date (2017-12-01, 'last monday', '7 days ago') or a git revision (tag, commit).")],
+    fmt: FormatOption = Format.table,
+    log: LogOption = None,
+) -> None:
+    """Meetings, stakeholders and topics added, edited, renamed and removed since DATE or REV (committed work).
+
+    Examples:
+
+      nafta-log changes --since "7 days ago"
+
+      nafta-log changes --since v1.0 --format csv
+    """
+    from nafta_log import githistory, render_git, serialize, store
+    root = root_of(log)
+    settings, _ = store.load_settings(root)
+    base, _ = githistory.since_base(root, since, today(), settings.date_order)
+    rows = githistory.changes(root, base)
+    emit(fmt, lambda: render_git.changes_table(rows), lambda: [serialize.change_dict(r) for r in rows],
+         lambda: ([serialize.change_csv_row(r) for r in rows], serialize.CHANGES_CSV))
