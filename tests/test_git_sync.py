@@ -85,8 +85,8 @@ def test_two_clones_add_100_meetings_and_edit_10_records_each_and_never_conflict
     assert invoke(["sync"], log=team.ana, **ANA).exit_code == 0
     assert invoke(["sync"], log=team.ben, **BEN).exit_code == 0
     rel = [p.relative_to(team.ana).as_posix() for p in shared]
-    add_meetings(team.ana, 100, "Ana's meeting")
-    add_meetings(team.ben, 100, "Ben's meeting")
+    add_meetings(team.ana, 100, "Autos call from Ana's desk")
+    add_meetings(team.ben, 100, "Dairy lunch at Ben's desk")
     for i in range(10):
         set_summary(team.ana / rel[i], f"Ana's edit {i}")
         set_summary(team.ben / rel[10 + i], f"Ben's edit {i}")
@@ -251,3 +251,21 @@ def test_history_shows_both_authors_versions_of_the_meeting(team: Team) -> None:
     assert table[0].split() == ["date", "author", "commit", "what", "changed"]
     assert any(ln.endswith("→ \"Ben's summary\"") for ln in table)
     assert any("Ben Writer" in ln and ln.endswith("edited") for ln in table)
+
+
+def test_the_same_meeting_added_by_two_people_stops_the_push_as_a_duplicate(team: Team) -> None:
+    """Git merges two files with different ids cleanly; check names the pair, and nothing is pushed."""
+    for root, title in ((team.ana, "Dias and Lighthizer talk autos"), (team.ben, "Dias, Lighthizer talk autos")):
+        added = invoke(["add", "meeting", "--title", title, "--date", "2017-12-15", "--with", "Lighthizer",
+                        "--with", "Dias"], log=root)
+        assert added.exit_code == 0
+    assert invoke(["sync"], log=team.ana, **ANA).exit_code == 0
+    pushed = git(team.remote, "rev-parse", "main")
+    result = invoke(["sync"], log=team.ben, **BEN)
+    assert result.exit_code == 1
+    found = [ln for ln in lines(result.stdout) if "duplicate" in ln]
+    ids = sorted(p.stem for p in (team.ben / "meetings" / "2017").glob("2017-12-15-*.toml"))
+    assert found == [f"meetings/2017/{ids[1]}.toml:1:1: looks like a duplicate of meetings/2017/{ids[0]}.toml (same "
+                     "date, same participants, similar title); if it is, keep one, copy over what the other adds, "
+                     "and remove it"]
+    assert git(team.remote, "rev-parse", "main") == pushed

@@ -17,7 +17,8 @@ def check(log: LogOption = None) -> None:
     """Check the whole log: one `path:line:col: message` line per problem; exit 1 if any.
 
     Finds parse errors, missing or mistyped fields, unknown stakeholder or topic ids, duplicate ids,
-    ends before starts and impossible dates.
+    ends before starts, impossible dates, and duplicate meetings (same date, same participants, similar
+    title: the same meeting added by two people).
 
     Example:
 
