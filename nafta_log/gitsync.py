@@ -190,9 +190,14 @@ def _conflict(root: Path, pre: str, top_path: str, stages: dict[int, str], their
     theirs = Side(_blob_text(root, stages.get(3)), stages.get(3), *_last_change(root, theirs_ref, top_path))
     a, b = diffs.parse_version(path, mine.text), diffs.parse_version(path, theirs.text)
     shown = b or a
+    changes = diffs.field_changes(a.table if a else None, b.table if b else None)
+    if a is None or b is None:  # one side removed the record: show what the other changed since the common base
+        base = diffs.parse_version(path, _blob_text(root, stages.get(1)))
+        kept = a or b
+        changes = [diffs.FieldChange(f.field, f.new if a else None, f.new if b else None)
+                   for f in diffs.field_changes(base.table if base else None, kept.table if kept else None)]
     return Conflict(path, shown.kind if shown else "file", shown.rid if shown else path,
-                    (a.label if a else None) or (b.label if b else None), mine, theirs,
-                    diffs.field_changes(a.table if a else None, b.table if b else None))
+                    (a.label if a else None) or (b.label if b else None), mine, theirs, changes)
 
 
 def merge_topics(base: str | None, mine: str | None, theirs: str | None) -> tuple[str, list[str]] | None:

@@ -13,8 +13,8 @@ from nafta_log.render import house_table, t
 from nafta_log.safe import visible
 
 
-def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
-    """Each record changed on both sides, field by field: `summary — yours: ... / theirs: ...`."""
+def conflict_lines(conflicts: Sequence[Conflict], choices: bool = True) -> list[str]:
+    """Each record changed on both sides, field by field (`summary — yours: ... / theirs: ...`), then the choices."""
     n = len(conflicts)
     out = [f"Stopped before pushing: you and the team both changed {n} record{'s' if n > 1 else ''}.",
            "Nothing was pushed, and your log is as it was before the sync (your commits are kept).", ""]
@@ -24,10 +24,14 @@ def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
         out.append(f"  yours: {_side(c.mine.text, c.mine.author, c.mine.date)}; "
                    f"theirs: {_side(c.theirs.text, c.theirs.author, c.theirs.date)}")
         for f in c.changes:
-            out.append(f"  {visible(f.field)} — yours: {_value(f.old)} / theirs: {_value(f.new)}")
+            yours = "(removed the record)" if c.mine.text is None else _value(f.old)
+            theirs = "(removed the record)" if c.theirs.text is None else _value(f.new)
+            out.append(f"  {visible(f.field)} — yours: {yours} / theirs: {theirs}")
         if not c.changes and c.mine.text is not None and c.theirs.text is not None:
             out.append("  the two versions hold the same values, written differently")
         out.append("")
+    if not choices:
+        return out[:-1]
     out += ["Choose what to keep:",
             "  nafta-log sync --keep mine     your version of each record above",
             "  nafta-log sync --keep theirs   the team's version",

@@ -113,3 +113,9 @@ def test_without_git_the_git_options_say_so_and_the_rest_works(tmp_path: Path, g
     failed = invoke(["add", "topic", "Dairy", "--commit"], log=root, PATH=str(nowhere))
     assert failed.exit_code == 1 and lines(failed.stderr)[0].startswith("Error: git is not installed")
     assert "dairy" not in (root / "topics.toml").read_text()
+    for args in (["sync"], ["history", "Dias"], ["changes", "--since", "last monday"]):
+        result = invoke(args, log=root, PATH=str(nowhere))
+        assert result.exit_code == 1, args
+        assert lines(result.stderr) == ["Error: git is not installed (or not on PATH); install it (e.g. `apt install "
+                                        "git`) to use the git commands; every other nafta-log command works without "
+                                        "it"], args

@@ -269,3 +269,33 @@ def test_the_same_meeting_added_by_two_people_stops_the_push_as_a_duplicate(team
                      "date, same participants, similar title); if it is, keep one, copy over what the other adds, "
                      "and remove it"]
     assert git(team.remote, "rev-parse", "main") == pushed
+
+
+def test_a_record_removed_by_one_and_edited_by_the_other_is_held_and_can_be_removed(team: Team) -> None:
+    """Removed on one side, edited on the other: the edit is shown against the removal; --keep theirs removes it."""
+    git(team.ana, "rm", "--quiet", MEETING)
+    assert invoke(["sync"], log=team.ana, **ANA).exit_code == 0
+    set_summary(team.ben / MEETING, "Ben's summary")
+    result = invoke(["sync"], log=team.ben, **BEN)
+    assert result.exit_code == 1
+    out = lines(result.stdout)
+    assert "theirs: removed it (Ana Tester, " in out[4]
+    assert out[5:7] == ["  summary — yours: \"Ben's summary\" / theirs: (removed the record)", "Choose what to keep:"]
+    assert invoke(["sync", "--keep", "theirs"], log=team.ben, **BEN).exit_code == 0
+    assert not (team.ben / MEETING).exists()
+    assert invoke(["check"], log=team.ben).exit_code == 0
+
+
+def test_on_a_terminal_sync_asks_what_to_keep(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a person at the terminal, the stopped sync asks per record and finishes with the answer."""
+    from nafta_log.cli import team as team_cli
+    both_edit_the_same_summary(team)
+    monkeypatch.setattr(team_cli, "is_interactive", lambda: True)
+    result = invoke(["sync"], log=team.ben, input="t\n", **BEN)
+    assert result.exit_code == 0, result.output
+    out = lines(result.stdout)
+    assert "  summary — yours: \"Ben's summary\" / theirs: \"Ana's summary\"" in out
+    assert "Choose what to keep:" not in out
+    assert "2017-12-14-dias-ross-cb43: keep (m)ine, (t)heirs, (e)dit a merge, or (s)top?: " in result.output
+    assert out[-2:] == ["Merged 1 commit from origin/main", "Pushed to origin/main; check passed"]
+    assert summary_of(team.ben, MEETING) == "Ana's summary"

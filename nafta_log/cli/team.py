@@ -46,7 +46,9 @@ def sync(
             resolutions[held.path] = gitsync.Resolution("merge", _edited(root, held)) if edit else gitsync.Resolution(keep or "")
     report = gitsync.sync(root, resolutions)
     if report.conflicts and not resolutions and is_interactive():
-        _show(report)
+        from nafta_log import render_git
+        _show(report._replace(conflicts=()), finished=False)
+        print("\n".join(render_git.conflict_lines(report.conflicts, choices=False)))
         resolutions = {c.path: _ask(root, c) for c in report.conflicts}
         report = gitsync.sync(root, resolutions)
     _show(report)
@@ -75,8 +77,9 @@ def _ask(root, conflict) -> object:  # type: ignore[no-untyped-def]
     """Ask on the terminal what to keep of one record."""
     from nafta_log import gitsync
     from nafta_log.gitsync import Held
-    answer = typer.prompt(f"{conflict.rid}: keep (m)ine, (t)heirs, (e)dit a merge, or (s)top?",
-                          type=typer.Choice(["m", "t", "e", "s"]), show_choices=False)
+    answer = ""
+    while answer not in ("m", "t", "e", "s"):
+        answer = typer.prompt(f"{conflict.rid}: keep (m)ine, (t)heirs, (e)dit a merge, or (s)top?").strip().lower()[:1]
     if answer == "s":
         raise NaftaLogError("stopped; nothing was pushed: run `nafta-log sync` again to choose")
     if answer == "e":
@@ -84,12 +87,12 @@ def _ask(root, conflict) -> object:  # type: ignore[no-untyped-def]
     return gitsync.Resolution("mine" if answer == "m" else "theirs")
 
 
-def _show(report) -> None:  # type: ignore[no-untyped-def]
+def _show(report, finished: bool = True) -> None:  # type: ignore[no-untyped-def]
     """Say what a sync did; a stop (conflicts or check problems) ends in one Error line and exit 1."""
     from nafta_log import render_git
     if report.committed:
         print(f"Committed {report.committed.short}: {visible(report.committed.message.splitlines()[0])}")
-    if report.incoming and not report.conflicts:
+    if report.incoming and finished and not report.conflicts:
         print(f"Merged {report.incoming} commit{'s' if report.incoming > 1 else ''} from {visible(report.remote)}")
     for note in report.notes:
         print(f"  {visible(note)}")
