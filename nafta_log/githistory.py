@@ -6,14 +6,13 @@ Each version is read with the loader and records are compared field by field (di
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
 from nafta_log import diffs, gitlog, store
 from nafta_log.dates import parse_date
 from nafta_log.errors import DateError, NaftaLogError, UsageError
-from nafta_log.gitlog import GitError, run
+from nafta_log.gitlog import run
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
 
@@ -43,28 +42,6 @@ class ChangeRow(NamedTuple):
     path: str
 
 
-def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
-    """The texts of `rev:top-relative-path` specs in one `git cat-file --batch`; None where one is missing."""
-    if not specs:
-        return []
-    proc = subprocess.run([gitlog.git_executable(), "cat-file", "--batch"], cwd=root, capture_output=True,
-                          input=("\n".join(specs) + "\n").encode("utf-8"))
-    if proc.returncode != 0:
-        raise GitError(f"`git cat-file` failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
-    out, pos, texts = proc.stdout, 0, []
-    for _ in specs:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            texts.append(out[pos:pos + size].decode("utf-8", "replace"))
-            pos += size + 1
-        else:
-            texts.append(None)
-    return texts
-
-
 def history(root: Path, path: str) -> list[HistoryEntry]:
     """Every commit that changed the record at log-relative `path` (following renames), newest first."""
     gitlog.repo_top(root)
@@ -87,7 +64,7 @@ def history(root: Path, path: str) -> list[HistoryEntry]:
     specs = []
     for sha, *_, parent, before, at in commits:
         specs += [f"{sha}:{at}", f"{parent}:{before}" if parent else f"{EMPTY_TREE}:{before}"]
-    texts = read_blobs(root, specs)
+    texts = gitlog.read_blobs(root, specs)
     entries = []
     for i, (sha, author, email, date, subject, parent, before, at) in enumerate(commits):
         rel_at, rel_before = at.removeprefix(pre), before.removeprefix(pre)
@@ -149,7 +126,7 @@ def changes(root: Path, base: str | None) -> list[ChangeRow]:
             items.append((status[:1], fields[i + 1], fields[i + 1]))
             i += 2
     authors = _authors(root, base, pre)
-    texts = read_blobs(root, [s for _, old, new in items for s in (f"{old_rev}:{pre}{old}", f"HEAD:{pre}{new}")])
+    texts = gitlog.read_blobs(root, [s for _, old, new in items for s in (f"{old_rev}:{pre}{old}", f"HEAD:{pre}{new}")])
     rows: list[ChangeRow] = []
     for n, (status, old_path, new_path) in enumerate(items):
         before = diffs.parse_version(old_path, texts[2 * n] if status != "A" else None)

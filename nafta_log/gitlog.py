@@ -184,6 +184,28 @@ def pending(root: Path) -> list[Change]:
     return sorted(changes, key=lambda c: c.path)
 
 
+def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
+    """The texts of `rev:top-relative-path` specs in one `git cat-file --batch`; None where one is missing."""
+    if not specs:
+        return []
+    proc = subprocess.run([git_executable(), "cat-file", "--batch"], cwd=root, capture_output=True,
+                          input=("\n".join(specs) + "\n").encode("utf-8"))
+    if proc.returncode != 0:
+        raise GitError(f"`git cat-file` failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+    out, pos, texts = proc.stdout, 0, []
+    for _ in specs:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            texts.append(out[pos:pos + size].decode("utf-8", "replace"))
+            pos += size + 1
+        else:
+            texts.append(None)
+    return texts
+
+
 def init_repo(root: Path) -> Commit:
     """Make the log at `root` a git repository with .gitignore and .gitattributes, and commit it all."""
     if (root / ".git").exists():

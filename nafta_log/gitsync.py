@@ -110,12 +110,6 @@ def _commit_pending(root: Path) -> Commit | None:
     return Commit(run(root, "rev-parse", "HEAD").stdout.strip(), message)
 
 
-def show(root: Path, rev: str, path: str) -> str | None:
-    """The text of log-relative `path` at `rev`, or None when it does not exist there."""
-    proc = run(root, "show", f"{rev}:./{path}", check=False)
-    return proc.stdout if proc.returncode == 0 else None
-
-
 def _line(action: str, version: diffs.Version) -> str:
     kind = "topic" if version.kind == "topics" else version.kind
     return gitlog.describe_change(action, kind, version.rid, version.label)
@@ -124,8 +118,10 @@ def _line(action: str, version: diffs.Version) -> str:
 def describe_pending(root: Path, changes: list[gitlog.Change]) -> str:
     """A commit message for uncommitted changes: one line in words per record, a summary line first."""
     lines: list[str] = []
-    for c in changes:
-        before = diffs.parse_version(c.path, show(root, "HEAD", c.path))
+    pre = gitlog.prefix(root)
+    old_texts = gitlog.read_blobs(root, [f"HEAD:{pre}{c.path}" for c in changes])
+    for c, old_text in zip(changes, old_texts):
+        before = diffs.parse_version(c.path, old_text)
         now = diffs.parse_version(c.path, None if c.status == "D" else (root / c.path).read_text("utf-8", "replace"))
         lines += describe_versions(c.path, before, now)
     if len(lines) == 1:
