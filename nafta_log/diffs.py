@@ -94,6 +94,24 @@ def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) 
             for k in keys if old.get(k) != new.get(k)]
 
 
-def version_changes(old: Version | None, new: Version | None) -> list[FieldChange]:
-    """What changed from one version of a record to the next, field by field (topics: one field per topic)."""
-    return field_changes(old.table if old else None, new.table if new else None)
+class TopicChange(NamedTuple):
+    """A topic added, edited or removed between two versions of topics.toml."""
+
+    action: str          # added, edited, removed
+    topic: Topic         # the new version, or the one removed
+    fields: list[str]    # for an edit: the fields that changed
+
+
+def topic_changes(old: Version | None, new: Version | None) -> list[TopicChange]:
+    """The topics added, edited or removed from one version of topics.toml to the next, in id order."""
+    before, after = (old.topics if old else None) or {}, (new.topics if new else None) or {}
+    old_tables, new_tables = (old.table if old else None) or {}, (new.table if new else None) or {}
+    out = []
+    for tid in sorted(set(before) | set(after)):
+        a, b = before.get(tid), after.get(tid)
+        if a == b:
+            continue
+        action = "added" if a is None else "removed" if b is None else "edited"
+        fields = [f.field for f in field_changes(old_tables.get(tid), new_tables.get(tid))] if action == "edited" else []
+        out.append(TopicChange(action, b or a, fields))  # type: ignore[arg-type]
+    return out

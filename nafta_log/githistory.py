@@ -143,17 +143,8 @@ def _rows(status: str, before: diffs.Version | None, after: diffs.Version | None
     if shown is None or shown.kind == "file":
         return []
     if shown.kind == "topics":
-        old, new = (before.topics if before else None) or {}, (after.topics if after else None) or {}
-        rows = []
-        for tid in sorted(set(old) | set(new)):
-            a, b = old.get(tid), new.get(tid)
-            if a != b:
-                action = "added" if a is None else "removed" if b is None else "edited"
-                fields = [f.field for f in diffs.field_changes(a._asdict() if a else None,
-                                                               b._asdict() if b else None) if f.field != "origin"]
-                rows.append(ChangeRow(action, "topic", tid, (b or a).name, fields if action == "edited" else [],  # type: ignore[union-attr]
-                                      by, path))
-        return rows
+        return [ChangeRow(t.action, "topic", t.topic.id, t.topic.name, t.fields, by, path)
+                for t in diffs.topic_changes(before, after)]
     if shown.kind == "settings":
         return []
     action = {"A": "added", "D": "removed", "R": "renamed"}.get(status, "edited")

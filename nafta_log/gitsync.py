@@ -110,53 +110,41 @@ def _commit_pending(root: Path) -> Commit | None:
     return Commit(run(root, "rev-parse", "HEAD").stdout.strip(), message)
 
 
-def _line(action: str, version: diffs.Version) -> str:
-    kind = "topic" if version.kind == "topics" else version.kind
-    return gitlog.describe_change(action, kind, version.rid, version.label)
-
-
 def describe_pending(root: Path, changes: list[gitlog.Change]) -> str:
     """A commit message for uncommitted changes: one line in words per record, a summary line first."""
-    lines: list[str] = []
     pre = gitlog.prefix(root)
     old_texts = gitlog.read_blobs(root, [f"HEAD:{pre}{c.path}" for c in changes])
+    described: list[tuple[str, str, str]] = []
     for c, old_text in zip(changes, old_texts):
         before = diffs.parse_version(c.path, old_text)
         now = diffs.parse_version(c.path, None if c.status == "D" else (root / c.path).read_text("utf-8", "replace"))
-        lines += describe_versions(c.path, before, now)
-    if len(lines) == 1:
-        return lines[0]
-    counts: dict[str, int] = {}
-    for ln in lines:
-        verb, kind = ln.split(" ", 2)[:2]
-        counts[f"{verb.lower()} {kind}"] = counts.get(f"{verb.lower()} {kind}", 0) + 1
-    summary = ", ".join(f"{k.split()[0]} {n} {k.split()[1]}{'s' if n > 1 else ''}" for k, n in counts.items())
-    return f"Sync: {summary}\n\n" + "\n".join(lines)
+        described += describe_versions(c.path, before, now)
+    if len(described) == 1:
+        return described[0][2]
+    counts: dict[tuple[str, str], int] = {}
+    for action, kind, _ in described:
+        counts[(action, kind)] = counts.get((action, kind), 0) + 1
+    summary = ", ".join(f"{action} {n} {kind}{'s' if n > 1 else ''}" for (action, kind), n in counts.items())
+    return f"Sync: {summary}\n\n" + "\n".join(line for _, _, line in described)
 
 
-def describe_versions(path: str, before: diffs.Version | None, now: diffs.Version | None) -> list[str]:
-    """Lines in words for one file changed from `before` to `now` (topics.toml: one line per topic)."""
-    if before is None and now is None:
+def describe_versions(path: str, before: diffs.Version | None, now: diffs.Version | None) -> list[tuple[str, str, str]]:
+    """(action, kind, line in words) for one file changed from `before` to `now`; topics.toml: one per topic."""
+    shown = now or before
+    if shown is None:
         return []
-    if (before or now).kind == "topics" and (before is None or before.topics is not None) \
-            and (now is None or now.topics is not None):  # type: ignore[union-attr]
-        old, new = (before.topics if before else {}) or {}, (now.topics if now else {}) or {}
-        out = []
-        for tid in sorted(set(old) | set(new)):
-            a, b = old.get(tid), new.get(tid)
-            if a != b:
-                action = "add" if a is None else "remove" if b is None else "edit"
-                out.append(gitlog.describe_change(action, "topic", tid, (b or a).name))  # type: ignore[union-attr]
-        return out
-    if (before or now).kind == "file":  # type: ignore[union-attr]
-        return [f"{'Add' if before is None else 'Remove' if now is None else 'Edit'} file {path}"]
-    if before is None:
-        return [_line("add", now)]  # type: ignore[arg-type]
-    if now is None:
-        return [_line("remove", before)]
-    fields = [c.field for c in diffs.field_changes(before.table, now.table)]
-    line = _line("edit", now)
-    return [line + (f" ({', '.join(fields)})" if fields and now.kind != "settings" else "")]
+    if shown.kind == "topics" and all(v.topics is not None for v in (before, now) if v):
+        verbs = {"added": "add", "edited": "edit", "removed": "remove"}
+        return [(verbs[t.action], "topic", gitlog.describe_change(verbs[t.action], "topic", t.topic.id, t.topic.name))
+                for t in diffs.topic_changes(before, now)]
+    action = "add" if before is None else "remove" if now is None else "edit"
+    if shown.kind == "file":
+        return [(action, "file", f"{action.capitalize()} file {path}")]
+    line = gitlog.describe_change(action, shown.kind, shown.rid, shown.label)
+    if before is not None and now is not None and shown.kind != "settings":
+        fields = [c.field for c in diffs.field_changes(before.table, now.table)]
+        line += f" ({', '.join(fields)})" if fields else ""
+    return [(action, shown.kind, line)]
 
 
 def _unmerged(root: Path) -> dict[str, dict[int, str]]:

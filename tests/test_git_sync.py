@@ -195,6 +195,7 @@ def test_topics_added_on_both_sides_are_merged_topic_by_topic(team: Team) -> Non
     assert invoke(["sync"], log=team.ana, **ANA).exit_code == 0
     result = invoke(["sync"], log=team.ben, **BEN)
     assert result.exit_code == 0, result.output
+    assert lines(result.stdout)[0].endswith(": Add topic dairy-quotas: Dairy quotas")
     assert "  merged topics.toml topic by topic" in lines(result.stdout)
     assert invoke(["sync"], log=team.ana, **ANA).exit_code == 0
     for root in (team.ana, team.ben):
@@ -300,3 +301,22 @@ def test_on_a_terminal_sync_asks_what_to_keep(team: Team, monkeypatch: pytest.Mo
     assert "2017-12-14-dias-ross-cb43: keep (m)ine, (t)heirs, (e)dit a merge, or (s)top?: " in result.output
     assert out[-2:] == ["Merged 1 commit from origin/main", "Pushed to origin/main; check passed"]
     assert summary_of(team.ben, MEETING) == "Ana's summary"
+
+
+def test_topics_merge_three_ways_by_topic_id() -> None:
+    """A topic removed on one side stays removed, edits and additions on either side are kept, a clash keeps yours."""
+    from nafta_log.gitsync import merge_topics
+
+    def toml(**topics: str) -> str:
+        return "".join(f'[topics.{tid}]\nname = "{name}"\n\n' for tid, name in topics.items())
+
+    base = toml(autos="Autos", dairy="Dairy", steel="Steel")
+    mine = toml(dairy="Dairy", steel="Steel (mine)", trade="Trade")
+    theirs = toml(autos="Autos", dairy="Dairy products", steel="Steel (theirs)", wood="Softwood lumber")
+    merged = merge_topics(base, mine, theirs)
+    assert merged is not None
+    text, notes = merged
+    assert text == ('[topics.dairy]\nname = "Dairy products"\n\n[topics.steel]\nname = "Steel (mine)"\n\n'
+                    '[topics.trade]\nname = "Trade"\n\n[topics.wood]\nname = "Softwood lumber"\n')
+    assert notes == ["topic steel was changed on both sides; kept yours"]
+    assert merge_topics(base, "[topics.x\n", theirs) is None
