@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
@@ -78,7 +79,9 @@ def git_executable() -> str:
 def run(root: Path, *args: str, input: str | None = None, check: bool = True,
         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run `git ARGS` in `root`; on failure raise GitError with git's own explanation."""
-    full_env = {**os.environ, "GIT_TERMINAL_PROMPT": os.environ.get("GIT_TERMINAL_PROMPT", "0"), **(env or {})}
+    full_env = {**os.environ, **(env or {})}
+    if not sys.stdin.isatty():  # no one to type a password: fail at once rather than wait
+        full_env.setdefault("GIT_TERMINAL_PROMPT", "0")
     try:
         proc = subprocess.run([git_executable(), *args], cwd=root, input=input, capture_output=True,
                               text=True, encoding="utf-8", errors="replace", env=full_env)
@@ -127,6 +130,7 @@ def check_commit(root: Path, requested: bool) -> bool:
     if not (requested or auto_commit(root)):
         return False
     repo_top(root)
+    run(root, "var", "GIT_AUTHOR_IDENT")  # fails, with NO_IDENTITY, when git does not know who is committing
     return True
 
 

@@ -27,7 +27,9 @@ def conflict_lines(conflicts: Sequence[Conflict], choices: bool = True) -> list[
             yours = "(removed the record)" if c.mine.text is None else _value(f.old)
             theirs = "(removed the record)" if c.theirs.text is None else _value(f.new)
             out.append(f"  {visible(f.field)} — yours: {yours} / theirs: {theirs}")
-        if not c.changes and c.mine.text is not None and c.theirs.text is not None:
+        if c.kind == "file":
+            out.append("  not a record: compare the two versions with `git diff`")
+        elif not c.changes and c.mine.text is not None and c.theirs.text is not None:
             out.append("  the two versions hold the same values, written differently")
         out.append("")
     if not choices:

@@ -119,3 +119,16 @@ def test_without_git_the_git_options_say_so_and_the_rest_works(tmp_path: Path, g
         assert lines(result.stderr) == ["Error: git is not installed (or not on PATH); install it (e.g. `apt install "
                                         "git`) to use the git commands; every other nafta-log command works without "
                                         "it"], args
+
+
+def test_a_commit_without_a_git_identity_says_how_to_set_one(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When git does not know the user's name, nothing is written and the error says how to fix it."""
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(key)
+    git(repo, "config", "user.useConfigOnly", "true")
+    result = invoke(["add", "topic", "Dairy", "--commit"], log=repo)
+    assert result.exit_code == 1
+    assert lines(result.stderr) == ["Error: git does not know your name and email, which every commit records; set "
+                                    "them with `git config --global user.name \"Your Name\"` and `git config --global "
+                                    "user.email you@example.org`"]
+    assert git(repo, "status", "--porcelain") == ""

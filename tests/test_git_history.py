@@ -100,3 +100,11 @@ def test_history_outside_a_repository_says_so(sample: Path, git_env: dict[str, s
     result = invoke(["history", "Dias"], log=sample)
     assert result.exit_code == 1
     assert lines(result.stderr)[0].startswith(f"Error: the log at {sample} is not in a git repository")
+
+
+def test_history_of_a_record_not_yet_committed_says_so(desk: Path) -> None:
+    """A record added without --commit has no versions in git yet: one line says so."""
+    assert invoke(["add", "person", "Mary Ng"], log=desk).exit_code == 0
+    result = invoke(["history", "Mary Ng"], log=desk)
+    assert (result.exit_code, result.stdout) == (0, "stakeholders/mary-ng.toml has no committed versions yet "
+                                                    "(commit it with `nafta-log sync` or --commit)\n")

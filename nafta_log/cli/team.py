@@ -70,7 +70,9 @@ def _edited(root, held) -> str:  # type: ignore[no-untyped-def]
         raise NaftaLogError(f"cannot start the editor {editor!r}: {exc.strerror}; set $EDITOR") from None
     if done != 0:
         raise NaftaLogError(f"the editor exited with status {done}; nothing was pushed (your draft is in {draft})")
-    return gitsync.undraft(held.path, draft.read_text("utf-8", "replace"))
+    merged = gitsync.undraft(held.path, draft.read_text("utf-8", "replace"))
+    draft.unlink()
+    return merged
 
 
 def _ask(root, conflict) -> object:  # type: ignore[no-untyped-def]
@@ -139,6 +141,9 @@ def history(
                 raise
             path = gone
     entries = githistory.history(root, path)
+    if not entries and fmt is Format.table:
+        print(f"{visible(path)} has no committed versions yet (commit it with `nafta-log sync` or --commit)")
+        return
     emit(fmt, lambda: render_git.history_table(entries), lambda: [serialize.history_dict(e) for e in entries],
          lambda: (serialize.history_csv_rows(entries), serialize.HISTORY_CSV))
 
