@@ -138,7 +138,7 @@ def describe_change(action: str, kind: str, rid: str, label: str | None = None) 
     """A commit message in words: describe_change("add", "meeting", id, title) -> "Add meeting ID: TITLE"."""
     text = f"{action.capitalize()} {kind} {rid}"
     if label:
-        text += f": {' '.join(label.split())}"
+        text += f": {visible(' '.join(label.split()))}"  # one line, control and bidi characters as escapes
     return text
 
 

@@ -132,3 +132,11 @@ def test_a_commit_without_a_git_identity_says_how_to_set_one(repo: Path, monkeyp
                                     "them with `git config --global user.name \"Your Name\"` and `git config --global "
                                     "user.email you@example.org`"]
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_hostile_title_reaches_the_commit_message_as_visible_escapes(repo: Path) -> None:
+    """Escape and bidi characters in a title are written as escapes in the one-line commit message."""
+    result = invoke(["add", "meeting", "--title", "Evil \x1b[31mred\u202e\nnext line", "--date", "2017-12-15",
+                     "--with", "Dias", "--commit"], log=repo)
+    assert result.exit_code == 0, result.output
+    assert git(repo, "log", "-1", "--format=%B").endswith(": Evil \\x1b[31mred\\u202e next line\n\n")
