@@ -114,23 +114,27 @@ def changes(root: Path, base: str | None) -> list[ChangeRow]:
     pre = gitlog.prefix(root)
     old_rev = base or EMPTY_TREE
     scope = [store.MEETINGS, store.STAKEHOLDERS, store.TOPICS]
-    listing = run(root, "diff", "--name-status", "-z", "-M", "--relative", old_rev, "HEAD", "--", *scope).stdout
-    items, fields = [], listing.split("\0")
+    raw = run(root, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", old_rev, "HEAD", "--", *scope).stdout
+    items: list[tuple[str, str | None, str | None, str, str]] = []  # status, old blob, new blob, old path, new path
+    fields = raw.split("\0")
     i = 0
     while i < len(fields) - 1:
-        status = fields[i]
+        _, _, old_blob, new_blob, status = fields[i].lstrip(":").split()
         if status.startswith("R"):
-            items.append(("R", fields[i + 1], fields[i + 2]))
+            old_path, new_path = fields[i + 1], fields[i + 2]
             i += 3
         else:
-            items.append((status[:1], fields[i + 1], fields[i + 1]))
+            old_path = new_path = fields[i + 1]
             i += 2
+        items.append((status[:1], None if status == "A" else old_blob, None if status == "D" else new_blob,
+                      old_path, new_path))
     authors = _authors(root, base, pre)
-    texts = gitlog.read_blobs(root, [s for _, old, new in items for s in (f"{old_rev}:{pre}{old}", f"HEAD:{pre}{new}")])
+    wanted = [blob for _, old_blob, new_blob, _, _ in items for blob in (old_blob, new_blob) if blob]
+    texts = dict(zip(wanted, gitlog.read_blobs(root, wanted)))
     rows: list[ChangeRow] = []
-    for n, (status, old_path, new_path) in enumerate(items):
-        before = diffs.parse_version(old_path, texts[2 * n] if status != "A" else None)
-        after = diffs.parse_version(new_path, texts[2 * n + 1] if status != "D" else None)
+    for status, old_blob, new_blob, old_path, new_path in items:
+        before = diffs.parse_version(old_path, texts.get(old_blob) if old_blob else None)
+        after = diffs.parse_version(new_path, texts.get(new_blob) if new_blob else None)
         by = sorted(set(authors.get(old_path, []) + authors.get(new_path, [])))
         rows += _rows(status, before, after, by, new_path)
     order = {"added": 0, "edited": 1, "renamed": 2, "removed": 3}

@@ -189,7 +189,7 @@ def pending(root: Path) -> list[Change]:
 
 
 def read_blobs(root: Path, specs: list[str]) -> list[str | None]:
-    """The texts of `rev:top-relative-path` specs in one `git cat-file --batch`; None where one is missing."""
+    """The texts of blob ids or `rev:top-relative-path` specs, in one `git cat-file --batch`; None where missing."""
     if not specs:
         return []
     proc = subprocess.run([git_executable(), "cat-file", "--batch"], cwd=root, capture_output=True,

@@ -113,9 +113,11 @@ def _commit_pending(root: Path) -> Commit | None:
 def describe_pending(root: Path, changes: list[gitlog.Change]) -> str:
     """A commit message for uncommitted changes: one line in words per record, a summary line first."""
     pre = gitlog.prefix(root)
-    old_texts = gitlog.read_blobs(root, [f"HEAD:{pre}{c.path}" for c in changes])
+    known = [c for c in changes if c.status != "A"]  # a new file has no old version to read
+    old_texts = dict(zip(known, gitlog.read_blobs(root, [f"HEAD:{pre}{c.path}" for c in known])))
     described: list[tuple[str, str, str]] = []
-    for c, old_text in zip(changes, old_texts):
+    for c in changes:
+        old_text = old_texts.get(c)
         before = diffs.parse_version(c.path, old_text)
         now = diffs.parse_version(c.path, None if c.status == "D" else (root / c.path).read_text("utf-8", "replace"))
         described += describe_versions(c.path, before, now)
