@@ -140,3 +140,24 @@ def test_a_hostile_title_reaches_the_commit_message_as_visible_escapes(repo: Pat
                      "--with", "Dias", "--commit"], log=repo)
     assert result.exit_code == 0, result.output
     assert git(repo, "log", "-1", "--format=%B").endswith(": Evil \\x1b[31mred\\u202e next line\n\n")
+
+
+def test_commit_change_records_a_rename_and_a_removal_as_edit_rename_remove_will(repo: Path) -> None:
+    """The one call after a write commits a renamed file (both names) and a removed one, nothing else."""
+    from nafta_log import gitlog
+    (repo / "stakeholders" / "unifor.toml").rename(repo / "stakeholders" / "unifor-canada.toml")
+    (repo / "topics.toml").write_text((repo / "topics.toml").read_text() + "\n")
+    done = gitlog.commit_change(repo, [repo / "stakeholders/unifor.toml", repo / "stakeholders/unifor-canada.toml"],
+                                gitlog.describe_change("rename", "organization", "unifor-canada", "was unifor"),
+                                requested=True)
+    assert done is not None and done.message == "Rename organization unifor-canada: was unifor"
+    assert git(repo, "show", "--name-status", "-M", "--format=%s", "HEAD").splitlines()[2:] == [
+        "R100\tstakeholders/unifor.toml\tstakeholders/unifor-canada.toml"]
+    (repo / "stakeholders" / "li-keqiang.toml").unlink()
+    removed = gitlog.commit_change(repo, ["stakeholders/li-keqiang.toml"],
+                                   gitlog.describe_change("remove", "person", "li-keqiang", "Li Keqiang"), requested=True)
+    assert removed is not None
+    assert git(repo, "show", "--name-status", "--format=%s", "HEAD").splitlines() == [
+        "Remove person li-keqiang: Li Keqiang", "", "D\tstakeholders/li-keqiang.toml"]
+    assert git(repo, "status", "--porcelain") == " M topics.toml\n"
+    assert gitlog.commit_change(repo, ["stakeholders/jerry-dias.toml"], "Nothing", requested=False) is None
