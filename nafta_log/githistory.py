@@ -93,7 +93,7 @@ def removed_path(root: Path, prefix: str) -> str | None:
     return found[0] if found else None
 
 
-def since_base(root: Path, since: str, today: dt.date, date_order: str | None = None) -> tuple[str | None, str]:
+def since_base(root: Path, since: str, today: dt.date, date_order: str | None = None) -> str | None:
     """The commit to compare HEAD with: the last one before DATE (None: before the first), or the revision REV."""
     gitlog.repo_top(root)
     try:
@@ -103,10 +103,10 @@ def since_base(root: Path, since: str, today: dt.date, date_order: str | None = 
         if proc.returncode != 0 or since.startswith("-"):
             raise UsageError(f"--since: {since!r} is neither a date ({date_error}) nor a git revision "
                              "(a commit, tag or branch)") from None
-        return proc.stdout.strip(), since
+        return proc.stdout.strip()
     before = run(root, "rev-list", "-1", "--first-parent", f"--before={day.isoformat()} 00:00:00", "HEAD",
                  check=False).stdout.strip()
-    return (before or None), day.isoformat()
+    return before or None
 
 
 def changes(root: Path, base: str | None) -> list[ChangeRow]:

@@ -246,10 +246,13 @@ def _merge(root: Path, up: _Upstream, resolutions: Mapping[str, Resolution]) -> 
         if choice is None or held.get(path) != [stages.get(2), stages.get(3)]:
             conflicts.append(_conflict(root, pre, top_path, stages, up.ref))
             continue
-        text = {"mine": lambda: _blob_text(root, stages.get(2)), "theirs": lambda: _blob_text(root, stages.get(3)),
-                "merge": lambda: choice.text}[choice.keep]()
+        if choice.keep == "merge":
+            text, kept = choice.text, "a merge of both versions"
+        else:
+            text = _blob_text(root, stages.get(2 if choice.keep == "mine" else 3))
+            kept = "yours" if choice.keep == "mine" else "theirs"
         _apply(root, top, top_path, text)
-        body.append(f"{path}: kept {'a merge of both' if choice.keep == 'merge' else choice.keep.replace('mine', 'yours')}")
+        body.append(f"{path}: kept {kept}")
     if conflicts:
         run(root, "merge", "--abort")
         _write_held(root, up, conflicts)

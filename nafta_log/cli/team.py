@@ -2,7 +2,8 @@
 
 
 import os
-from typing import Annotated, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -10,6 +11,9 @@ from nafta_log.cli.common import (Format, FormatOption, LogOption, emit, is_inte
                                   root_of, today)
 from nafta_log.errors import NaftaLogError, UsageError
 from nafta_log.safe import visible
+
+if TYPE_CHECKING:
+    from nafta_log.gitsync import Conflict, Held, Resolution, SyncReport
 
 
 def sync(
@@ -54,7 +58,7 @@ def sync(
     _show(report)
 
 
-def _edited(root, held) -> str:  # type: ignore[no-untyped-def]
+def _edited(root: Path, held: "Held") -> str:
     """The merged text of one held record, written by the user in $VISUAL or $EDITOR (vi on a terminal)."""
     import shlex
     import subprocess
@@ -75,7 +79,7 @@ def _edited(root, held) -> str:  # type: ignore[no-untyped-def]
     return merged
 
 
-def _ask(root, conflict) -> object:  # type: ignore[no-untyped-def]
+def _ask(root: Path, conflict: "Conflict") -> "Resolution":
     """Ask on the terminal what to keep of one record."""
     from nafta_log import gitsync
     from nafta_log.gitsync import Held
@@ -89,7 +93,7 @@ def _ask(root, conflict) -> object:  # type: ignore[no-untyped-def]
     return gitsync.Resolution("mine" if answer == "m" else "theirs")
 
 
-def _show(report, finished: bool = True) -> None:  # type: ignore[no-untyped-def]
+def _show(report: "SyncReport", finished: bool = True) -> None:
     """Say what a sync did; a stop (conflicts or check problems) ends in one Error line and exit 1."""
     from nafta_log import render_git
     if report.committed:
@@ -165,7 +169,7 @@ def changes(
     from nafta_log import githistory, render_git, serialize, store
     root = root_of(log)
     settings, _ = store.load_settings(root)
-    base, _ = githistory.since_base(root, since, today(), settings.date_order)
+    base = githistory.since_base(root, since, today(), settings.date_order)
     rows = githistory.changes(root, base)
     emit(fmt, lambda: render_git.changes_table(rows), lambda: [serialize.change_dict(r) for r in rows],
          lambda: ([serialize.change_csv_row(r) for r in rows], serialize.CHANGES_CSV))
