@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import invoke, lines
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git executable")
 
 
 def git(root: Path, *args: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import json
 import os
 import subprocess
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import cells, invoke, lines
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git executable")
 
 WEEK = {"GIT_AUTHOR_DATE": "2017-12-12T09:00:00+00:00", "GIT_COMMITTER_DATE": "2017-12-12T09:00:00+00:00"}
 EARLIER = {"GIT_AUTHOR_DATE": "2017-12-01T09:00:00+00:00", "GIT_COMMITTER_DATE": "2017-12-01T09:00:00+00:00"}

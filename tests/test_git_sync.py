@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import datetime as dt
 import json
 import subprocess
@@ -14,6 +15,8 @@ import pytest
 from conftest import invoke, lines
 from nafta_log import actions, store
 from nafta_log.model import PartialDate
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git executable")
 
 ANA = {"GIT_AUTHOR_NAME": "Ana Tester", "GIT_COMMITTER_NAME": "Ana Tester"}
 BEN = {"GIT_AUTHOR_NAME": "Ben Writer", "GIT_AUTHOR_EMAIL": "ben@example.org", "GIT_COMMITTER_NAME": "Ben Writer",
@@ -150,6 +153,8 @@ def test_keep_mine_or_theirs_finishes_the_sync_and_check_passes_on_both(team: Te
     chosen = invoke(["sync", "--keep", keep], log=team.ben, **BEN)
     assert chosen.exit_code == 0, chosen.output
     assert lines(chosen.stdout) == ["Merged 1 commit from origin/main", "Pushed to origin/main; check passed"]
+    assert git(team.ben, "log", "-1", "--format=%B").strip().splitlines() == [
+        "Sync: merge the team's changes from origin/main", "", f"{MEETING}: kept {keep.replace('mine', 'yours')}"]
     assert invoke(["sync"], log=team.ana, **ANA).exit_code == 0
     for root in (team.ana, team.ben):
         assert summary_of(root, MEETING) == kept
