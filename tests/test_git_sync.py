@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
