@@ -164,3 +164,14 @@ def test_commit_change_records_a_rename_and_a_removal_as_edit_rename_remove_will
         "Remove person li-keqiang: Li Keqiang", "", "D\tstakeholders/li-keqiang.toml"]
     assert git(repo, "status", "--porcelain") == " M topics.toml\n"
     assert gitlog.commit_change(repo, ["stakeholders/jerry-dias.toml"], "Nothing", requested=False) is None
+
+
+def test_check_reports_an_auto_commit_that_is_not_true_or_false(repo: Path) -> None:
+    """`auto_commit = "yes"` commits nothing, and check says why."""
+    marker = repo / "nafta-log.toml"
+    marker.write_text(marker.read_text() + '\n[settings]\nauto_commit = "yes"\n')
+    assert invoke(["add", "topic", "Dairy"], log=repo).exit_code == 0
+    assert len(git(repo, "log", "--format=%s").splitlines()) == 1
+    result = invoke(["check"], log=repo)
+    assert (result.exit_code, lines(result.stdout)) == (1, [
+        "nafta-log.toml:5:1: [settings] auto_commit must be true or false (without quotes), not 'yes'"])
