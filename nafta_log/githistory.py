@@ -25,7 +25,7 @@ class HistoryEntry(NamedTuple):
     email: str
     date: str           # author date, ISO 8601 with offset
     subject: str
-    action: str         # added, edited, renamed, removed
+    action: str         # added, edited, merged (by hand, in a merge commit), renamed, removed
     path: str           # relative to the log, at this commit
     changes: list[diffs.FieldChange]
 
@@ -46,13 +46,17 @@ def history(root: Path, path: str) -> list[HistoryEntry]:
     """Every commit that changed the record at log-relative `path` (following renames), newest first."""
     gitlog.repo_top(root)
     pre = gitlog.prefix(root)
-    out = run(root, "log", "--follow", "-M", "--format=%x1e%H%x00%an%x00%ae%x00%aI%x00%P%x00%s",
+    # --cc lists a merge only when the record differs from every parent: a merge written by hand, not one
+    # that took one side's version (that side's own commit is listed instead).
+    out = run(root, "log", "--follow", "-M", "--cc", "--format=%x1e%H%x00%an%x00%ae%x00%aI%x00%P%x00%s",
               "--name-status", "--", path).stdout
     commits = []
     tracked = pre + path
     for block in out.split("\x1e")[1:]:
         head, _, status = block.partition("\n")
         sha, author, email, date, parents, subject = head.split("\0")
+        if len(parents.split()) > 1 and not status.strip():
+            continue
         at, before = tracked, tracked
         for line in status.strip().splitlines():
             parts = line.split("\t")
@@ -60,21 +64,21 @@ def history(root: Path, path: str) -> list[HistoryEntry]:
                 before, at = parts[1], parts[2]
                 tracked = before
         parent = parents.split()[0] if parents.split() else None
-        commits.append((sha, author, email, date, subject, parent, before, at))
+        commits.append((sha, author, email, date, subject, parent, len(parents.split()) > 1, before, at))
     specs = []
-    for sha, *_, parent, before, at in commits:
+    for sha, *_, parent, _merge, before, at in commits:
         specs += [f"{sha}:{at}", f"{parent}:{before}" if parent else f"{EMPTY_TREE}:{before}"]
     texts = gitlog.read_blobs(root, specs)
     entries = []
-    for i, (sha, author, email, date, subject, parent, before, at) in enumerate(commits):
+    for i, (sha, author, email, date, subject, parent, merge, before, at) in enumerate(commits):
         rel_at, rel_before = at.removeprefix(pre), before.removeprefix(pre)
         new, old = diffs.parse_version(rel_at, texts[2 * i]), diffs.parse_version(rel_before, texts[2 * i + 1])
         action = "added" if old is None else "removed" if new is None else \
-            "renamed" if before != at else "edited"
+            "renamed" if before != at else "merged" if merge else "edited"
         changes = diffs.field_changes(old.table if old else None, new.table if new else None)
         if action == "renamed":
             changes.insert(0, diffs.FieldChange("id", old.rid if old else None, new.rid if new else None))
-        if changes or action != "edited":
+        if changes or action not in ("edited", "merged"):
             entries.append(HistoryEntry(sha, author, email, date, subject, action, rel_at, changes))
     return entries
 

@@ -111,3 +111,13 @@ def test_history_of_a_record_not_yet_committed_says_so(desk: Path) -> None:
     result = invoke(["history", "Mary Ng"], log=desk)
     assert (result.exit_code, result.stdout) == (0, "stakeholders/mary-ng.toml has no committed versions yet "
                                                     "(commit it with `nafta-log sync` or --commit)\n")
+
+
+def test_history_follows_a_record_across_a_rename(desk: Path) -> None:
+    """A record renamed with its file keeps its history; the rename shows as a change of id."""
+    git(desk, "mv", "stakeholders/unifor.toml", "stakeholders/unifor-canada.toml")
+    git(desk, "commit", "--quiet", "-m", "Rename unifor", **WEEK)
+    entries = json.loads(invoke(["history", "unifor-canada", "--format", "json"], log=desk).stdout)
+    assert [(e["action"], e["path"], e["changes"][:1]) for e in entries] == [
+        ("renamed", "stakeholders/unifor-canada.toml", [{"field": "id", "old": "unifor", "new": "unifor-canada"}]),
+        ("added", "stakeholders/unifor.toml", [{"field": "kind", "old": None, "new": "organization"}])]

@@ -180,6 +180,9 @@ def test_edit_writes_a_merge_in_the_editor(team: Team, tmp_path: Path) -> None:
     for root in (team.ana, team.ben):
         assert summary_of(root, MEETING) == "Both summaries"
         assert "# sync:" not in (root / MEETING).read_text()
+    entries = json.loads(invoke(["history", "2017-12-14-dias", "--format", "json"], log=team.ana).stdout)
+    assert [(e["author"], e["action"], e["changes"]) for e in entries][0] == (
+        "Ben Writer", "merged", [{"field": "summary", "old": "Ben's summary", "new": "Both summaries"}])
 
 
 def test_a_broken_merge_in_the_editor_is_refused_and_nothing_is_pushed(team: Team) -> None:
