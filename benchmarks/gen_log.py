@@ -97,7 +97,7 @@ TOPICS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("tpp", "Trans-Pacific Partnership", ("TPP", "CPTPP"), "The Pacific trade pact the United States left."),
     ("ceta", "Canada–EU trade agreement", ("CETA",), "Canada's comprehensive trade agreement with the EU."),
 )
-PROPER_WORDS = {"Mexican"}  # first words of topic names that keep their capital inside a sentence
+PROPER_WORDS = {"Mexican", "Indigenous"}  # first words of topic names that keep their capital inside a sentence
 
 ANGLO_FIRST = ("James", "Mary", "Robert", "Patricia", "Michael", "Jennifer", "William", "Linda", "David",
                "Elizabeth", "Richard", "Barbara", "Joseph", "Susan", "Thomas", "Jessica", "Charles", "Sarah",
@@ -193,7 +193,7 @@ INLINE_ARRAY_WIDTH = 88  # nafta-log writes an array on one line when it fits in
 # --- records -----------------------------------------------------------------------------------------------
 
 Value = int | str | dt.date | dt.time | Sequence[str]
-Pairs = list[tuple[str, "Value | None"]]
+Pairs = list[tuple[str, Value | None]]
 T = TypeVar("T")
 
 

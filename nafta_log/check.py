@@ -77,7 +77,36 @@ def role_references(log: Log) -> Iterable[Problem]:
                 yield _at(s, f"roles.{i}.until", f"role ends ({r.until}) before it starts ({r.since})")
 
 
-CHECKS: tuple[Check, ...] = (unknown_references, duplicate_participants, meeting_dates, role_references)
+def similar_titles(a: str, b: str) -> bool:
+    """True when two titles read as the same meeting: nearly the same words, and the same numbers in them."""
+    import difflib
+    import re
+    from nafta_log.names import fold
+    fa, fb = fold(a), fold(b)
+    if re.findall(r"\d+", fa) != re.findall(r"\d+", fb):
+        return False  # "meeting 1 of 3" and "meeting 2 of 3" are two meetings
+    words_a, words_b = re.findall(r"\w+", fa), re.findall(r"\w+", fb)
+    return difflib.SequenceMatcher(None, words_a, words_b).ratio() >= 0.75 or \
+        difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.85
+
+
+def duplicate_meetings(log: Log) -> Iterable[Problem]:
+    """Two meetings with the same date, the same participants and a similar title, e.g. added by two people."""
+    groups: dict[tuple[str, frozenset[str]], list[Meeting]] = {}
+    for m in log.meetings.values():
+        groups.setdefault((str(m.date), frozenset(m.participants)), []).append(m)
+    for group in groups.values():
+        group.sort(key=lambda m: m.id)
+        for i, later in enumerate(group):
+            twin = next((m for m in group[:i] if similar_titles(m.title, later.title)), None)
+            if twin is not None:
+                where = twin.origin.path if twin.origin else twin.id
+                yield _at(later, "title", f"looks like a duplicate of {where} (same date, same participants, similar "
+                                          "title); if it is, keep one, copy over what the other adds, and remove it")
+
+
+CHECKS: tuple[Check, ...] = (unknown_references, duplicate_participants, meeting_dates, role_references,
+                             duplicate_meetings)
 
 
 def run_checks(log: Log) -> list[Problem]:

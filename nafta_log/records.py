@@ -229,6 +229,10 @@ def settings_from_table(table: Mapping[str, Any], origin: Origin) -> tuple[Setti
         problems.append(Problem(origin.path, origin.line_of("settings.date_order"), 1,
                                 f"[settings] date_order must be \"DMY\" or \"MDY\", not {order!r}"))
         order = None
+    auto_commit = settings.get("auto_commit")
+    if auto_commit is not None and not isinstance(auto_commit, bool):
+        problems.append(Problem(origin.path, origin.line_of("settings.auto_commit"), 1,
+                                f"[settings] auto_commit must be true or false (without quotes), not {auto_commit!r}"))
     name = table.get("name", "")
     return Settings(name=name if isinstance(name, str) else "", date_order=order, schema_version=version,
                     extra={k: v for k, v in table.items() if k not in ("schema_version", "name")}), problems

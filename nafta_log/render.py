@@ -89,6 +89,11 @@ def _table(*columns: str, title: str | None = None) -> Table:
     return table
 
 
+def house_table(*columns: str, title: str | None = None) -> Table:
+    """A table in the house style (simple head, no edge), for the other render modules."""
+    return _table(*columns, title=title)
+
+
 # Columns whose values are short and read wrong when wrapped.
 _NO_WRAP = {"date", "meetings", "first", "last", "last meeting", "since", "until"}
 

@@ -101,3 +101,36 @@ def _cell(value: Any) -> Any:
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value
+
+
+HISTORY_CSV = ("commit", "date", "author", "email", "action", "path", "field", "old", "new")
+CHANGES_CSV = ("change", "kind", "id", "name", "fields", "authors", "path")
+
+
+def history_dict(entry: Any) -> dict[str, Any]:
+    """One version of a record (githistory.HistoryEntry) as data: the commit and the fields it changed."""
+    return {"commit": entry.sha, "date": entry.date, "author": entry.author, "email": entry.email,
+            "subject": entry.subject, "action": entry.action, "path": entry.path,
+            "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in entry.changes]}
+
+
+def history_csv_rows(entries: Iterable[Any]) -> list[dict[str, Any]]:
+    """History as CSV rows: one per changed field (one per commit when no field is listed)."""
+    rows = []
+    for e in entries:
+        d = history_dict(e)
+        for c in d["changes"] or [{"field": "", "old": None, "new": None}]:
+            rows.append({**d, **c})
+    return rows
+
+
+def change_dict(row: Any) -> dict[str, Any]:
+    """One record changed over a range of commits (githistory.ChangeRow) as data."""
+    return {"change": row.action, "kind": row.kind, "id": row.rid, "name": row.label, "fields": list(row.fields),
+            "authors": list(row.authors), "path": row.path}
+
+
+def change_csv_row(row: Any) -> dict[str, Any]:
+    """A changed record as one CSV row; lists joined with '; '."""
+    d = change_dict(row)
+    return {**d, "fields": "; ".join(d["fields"]), "authors": "; ".join(d["authors"])}

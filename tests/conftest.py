@@ -40,6 +40,20 @@ def invoke(args: list[str], log: Path | None = None, input: str | None = None, *
 
 
 @pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A private HOME and a fixed git identity, so the user's own git configuration never leaks in."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Ana Tester",
+           "GIT_AUTHOR_EMAIL": "ana@example.org", "GIT_COMMITTER_NAME": "Ana Tester",
+           "GIT_COMMITTER_EMAIL": "ana@example.org", "GIT_CONFIG_GLOBAL": str(home / ".gitconfig")}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
+    return env
+
+
+@pytest.fixture
 def cli() -> Any:
     """The `invoke` helper, as a fixture."""
     return invoke

@@ -258,7 +258,8 @@ def test_version_and_help() -> None:
     from nafta_log import __version__
     assert invoke(["--version"]).stdout == f"nafta-log {__version__}\n"
     for cmd in (["meetings"], ["show"], ["people"], ["person"], ["topics"], ["who"], ["check"], ["init"],
-                ["add", "meeting"], ["add", "person"], ["add", "organization"], ["add", "topic"]):
+                ["add", "meeting"], ["add", "person"], ["add", "organization"], ["add", "topic"], ["sync"], ["history"],
+                ["changes"]):
         r = invoke([*cmd, "--help"])
         assert r.exit_code == 0 and "Example" in r.stdout and "nafta-log" in r.stdout, cmd
 
@@ -274,3 +275,16 @@ def test_unexpected_errors_print_one_line_without_a_traceback(sample: Path, monk
                         "see the traceback, and please report it\n")
     with pytest.raises(ZeroDivisionError):
         invoke(["--debug", "meetings"], log=sample)
+
+
+def test_check_finds_duplicate_meetings_but_not_numbered_series(sample: Path) -> None:
+    """Same date, same participants, nearly the same title: a duplicate; "meeting 1 of 3" and "2 of 3" are not."""
+    for title in ("Call with USTR", "Call with the USTR", "Call with Commerce"):
+        assert invoke(["add", "meeting", "--title", title, "--date", "2017-12-15", "--with", "Dias"], log=sample).exit_code == 0
+    result = invoke(["check"], log=sample)
+    assert result.exit_code == 1
+    files = sorted(p for p in (sample / "meetings" / "2017").glob("2017-12-15-*.toml"))
+    titles = {p.read_text().splitlines()[0]: p.relative_to(sample).as_posix() for p in files}
+    first, second = sorted([titles['title = "Call with USTR"'], titles['title = "Call with the USTR"']])
+    assert lines(result.stdout) == [f"{second}:1:1: looks like a duplicate of {first} (same date, same participants, "
+                                    "similar title); if it is, keep one, copy over what the other adds, and remove it"]

@@ -22,6 +22,10 @@ class _Group(TyperGroup):
             _fail(str(exc), exc.exit_code, usage=isinstance(exc, UsageError))
         except KeyboardInterrupt:
             _fail("interrupted; nothing more was written", 130)
+        except BrokenPipeError:  # the reader went away (`nafta-log people | head`): stop quietly
+            import os
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("typer", "click"):
                 raise
@@ -53,6 +57,7 @@ COMMANDS = {
     "meetings": ("queries", "meetings"), "show": ("queries", "show"), "people": ("queries", "people"),
     "person": ("queries", "person"), "topics": ("queries", "topics"), "who": ("queries", "who"),
     "check": ("admin", "check"), "init": ("admin", "init"), "reindex": ("admin", "reindex"),
+    "sync": ("team", "sync"), "history": ("team", "history"), "changes": ("team", "changes"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}
 

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from nafta_log import actions
-from nafta_log.cli.common import LogOption, is_interactive, open_index, parse_date_option, today
+from nafta_log.cli.common import (CommitOption, LogOption, is_interactive, open_index, parse_date_option, print_commit,
+                                  today)
 from nafta_log.errors import DateError, UsageError
 from nafta_log.model import Source
 from nafta_log.safe import visible
@@ -43,6 +44,7 @@ def meeting(
     source_date: Annotated[Optional[str], typer.Option("--source-date", metavar="DATE",
                            help="When the source was published, as precise as known.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the record; write nothing.")] = False,
+    commit: CommitOption = False,
     log: LogOption = None,
 ) -> None:
     """Add a meeting; on a terminal, asks for a missing title, date or participant.
@@ -52,6 +54,8 @@ def meeting(
       nafta-log add meeting --title "Dias and Ross talk autos" --date 2017-12-14 --with Dias --with Ross --topic auto-sector
 
       nafta-log add meeting --title "Call with USTR" --date "last thursday" --time 10:00 --timezone America/New_York --with Lighthizer --dry-run
+
+      nafta-log add meeting --title "Dias and Ross talk autos" --date 2017-12-14 --with Dias --with Ross --commit
     """
     from nafta_log import dates, iquery, records, tomltext
     ix = open_index(log, meetings=False)
@@ -83,9 +87,14 @@ def meeting(
         sys.stdout.write(visible(tomltext.dumps(records.meeting_to_table(m)), keep="\n"))
         print(f"(dry run: {m.id} not written)", file=sys.stderr)
         return
-    m, path = actions.add_meeting(ix.root, m, lambda p: ix.add_files([p]))
+    from nafta_log import gitlog
+    root = ix.root
+    gitlog.check_commit(root, commit)
+    m, path = actions.add_meeting(root, m, lambda p: ix.add_files([p]))
     print(f"Added meeting {m.id}")
     print(f"  {path}")
+    print_commit(gitlog.commit_change(root, [path], gitlog.describe_change("add", "meeting", m.id, m.title),
+                                      requested=commit))
 
 
 def zone_is_fine(timezone: Optional[str]) -> bool:
@@ -102,7 +111,7 @@ def zone_is_fine(timezone: Optional[str]) -> bool:
 
 def _stakeholder(kind: str, name: str, sid: Optional[str], alias: Optional[list[str]], country: Optional[str],
                  description: Optional[str], role: Optional[str], organization: Optional[str],
-                 since: Optional[str], dry_run: bool, log: Optional[str]) -> None:
+                 since: Optional[str], dry_run: bool, commit: bool, log: Optional[str]) -> None:
     from nafta_log import iquery, records, tomltext
     ix = open_index(log, meetings=False)
     s = actions.new_stakeholder(iquery.IndexDirectory(ix), kind=kind, name=name, sid=sid, aliases=list(alias or ()), country=country,
@@ -112,9 +121,14 @@ def _stakeholder(kind: str, name: str, sid: Optional[str], alias: Optional[list[
         sys.stdout.write(visible(tomltext.dumps(records.stakeholder_to_table(s)), keep="\n"))
         print(f"(dry run: {s.id} not written)", file=sys.stderr)
         return
-    path = actions.add_stakeholder(ix.root, s, lambda p: ix.add_files([p]))
+    from nafta_log import gitlog
+    root = ix.root
+    gitlog.check_commit(root, commit)
+    path = actions.add_stakeholder(root, s, lambda p: ix.add_files([p]))
     print(f"Added {kind} {s.id}")
     print(f"  {path}")
+    print_commit(gitlog.commit_change(root, [path], gitlog.describe_change("add", kind, s.id, s.name),
+                                      requested=commit))
 
 
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The full name.")]
@@ -131,40 +145,46 @@ def person(name: NameArg, sid: IdOpt = None, alias: AliasOpt = None, country: Co
            organization: Annotated[Optional[str], typer.Option("--organization", "--org",
                                    help="The organization of --role (must be in the log).")] = None,
            since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Since when.")] = None,
-           dry_run: DryOpt = False, log: LogOption = None) -> None:
+           dry_run: DryOpt = False, commit: CommitOption = False, log: LogOption = None) -> None:
     """Add a person.
 
     Example:
 
       nafta-log add person "Chrystia Freeland" --alias Freeland --country CA --role "Foreign Minister"
     """
-    _stakeholder("person", name, sid, alias, country, description, role, organization, since, dry_run, log)
+    _stakeholder("person", name, sid, alias, country, description, role, organization, since, dry_run, commit, log)
 
 
 def organization(name: NameArg, sid: IdOpt = None, alias: AliasOpt = None, country: CountryOpt = None,
-                 description: DescOpt = None, dry_run: DryOpt = False, log: LogOption = None) -> None:
+                 description: DescOpt = None, dry_run: DryOpt = False, commit: CommitOption = False,
+                 log: LogOption = None) -> None:
     """Add an organization.
 
     Example:
 
       nafta-log add organization "Global Affairs Canada" --alias GAC --country CA
     """
-    _stakeholder("organization", name, sid, alias, country, description, None, None, None, dry_run, log)
+    _stakeholder("organization", name, sid, alias, country, description, None, None, None, dry_run, commit, log)
 
 
 def topic(name: NameArg, sid: IdOpt = None, alias: AliasOpt = None, description: DescOpt = None,
-          log: LogOption = None) -> None:
+          commit: CommitOption = False, log: LogOption = None) -> None:
     """Add a topic to the vocabulary.
 
     Example:
 
       nafta-log add topic "Dairy supply management" --alias dairy
     """
+    from nafta_log import gitlog
     ix = open_index(log, meetings=False)
-    t, path = actions.add_topic(ix.root, name=name, tid=sid, aliases=list(alias or ()), description=description,
+    root = ix.root
+    gitlog.check_commit(root, commit)
+    t, path = actions.add_topic(root, name=name, tid=sid, aliases=list(alias or ()), description=description,
                                 written=lambda p: ix.add_files([p]))
     print(f"Added topic {t.id}")
     print(f"  {path}")
+    print_commit(gitlog.commit_change(root, [path], gitlog.describe_change("add", "topic", t.id, t.name),
+                                      requested=commit))
 
 
 _ = today  # today() is read by parse_date_option

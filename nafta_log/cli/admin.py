@@ -10,13 +10,15 @@ from nafta_log import check as checks
 from nafta_log import store
 from nafta_log.cli.common import LogOption, open_index, print_problems, root_of, warning
 from nafta_log.errors import NaftaLogError, Problem
+from nafta_log.safe import visible
 
 
 def check(log: LogOption = None) -> None:
     """Check the whole log: one `path:line:col: message` line per problem; exit 1 if any.
 
     Finds parse errors, missing or mistyped fields, unknown stakeholder or topic ids, duplicate ids,
-    ends before starts and impossible dates.
+    ends before starts, impossible dates, and duplicate meetings (same date, same participants, similar
+    title: the same meeting added by two people).
 
     Example:
 
@@ -67,15 +69,23 @@ def sample_folder() -> Path:
 def init(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],
     sample: Annotated[bool, typer.Option("--sample", help="Start from a copy of the NAFTA sample log.")] = False,
+    git: Annotated[bool, typer.Option("--git", help="Make the log a git repository, with a first commit.")] = False,
 ) -> None:
-    """Make a new log in DIR: empty, or a copy of the NAFTA sample log.
+    """Make a new log in DIR: empty, or a copy of the NAFTA sample log; with --git, a git repository too.
 
     Examples:
 
       nafta-log init ~/trade-log
 
-      nafta-log init ~/nafta --sample
+      nafta-log init ~/nafta --sample --git
     """
+    from nafta_log import gitlog
+    if git:
+        gitlog.git_executable()
     store.init_log(folder, name=folder.resolve().name, sample=sample_folder() if sample else None)
     print(f"Made a new log in {folder}" + (" (from the NAFTA sample)" if sample else ""))
+    if git:
+        first = gitlog.init_repo(folder)
+        print(f"  a git repository, first commit {first.short}: {visible(first.message)}")
+        print(f"  share it: git -C {folder} remote add origin URL && nafta-log sync --log {folder}")
     print(f"  next: cd {folder} && nafta-log add person NAME")

@@ -27,6 +27,10 @@ class Format(str, enum.Enum):
     csv = "csv"
 
 
+CommitOption = Annotated[bool, typer.Option(
+    "--commit", help="Commit the change to git with a message in words (always, when nafta-log.toml sets "
+                     "[settings] auto_commit = true).")]
+
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table (default), json or csv.",
                                               case_sensitive=False)]
 
@@ -119,3 +123,9 @@ def parse_date_option(value: str | None, flag: str, date_order: str | None) -> A
 def is_interactive() -> bool:
     """True when a person can answer prompts (stdin and stdout are terminals)."""
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def print_commit(done: Any) -> None:
+    """Say which commit recorded a change (`gitlog.Commit`), if one was made."""
+    if done is not None:
+        print(f"Committed {done.short}: {visible(done.message)}")
