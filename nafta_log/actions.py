@@ -11,6 +11,7 @@ from nafta_log import names, store
 from nafta_log.errors import ConflictError, NaftaLogError, UsageError
 from nafta_log.ids import is_valid_id, meeting_id, slugify
 from nafta_log.model import KINDS, STATUSES, Log, Meeting, PartialDate, Role, Source, Stakeholder, Topic
+from nafta_log.safe import visible
 
 MAX_TITLE = 500          # characters in a title or name
 MAX_TEXT = 100_000       # characters in a summary or description
@@ -30,6 +31,16 @@ def clean_text(value: str | None, what: str, *, required: bool = False, limit: i
     if len(text) > limit:
         raise UsageError(f"{what} is {len(text):,} characters long; the limit is {limit:,}")
     return text
+
+
+def clean_country(value: str | None) -> str | None:
+    """A typed country as an upper-case ISO 3166 two-letter code; refuse anything else."""
+    if value is None:
+        return None
+    country = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise UsageError(f"country {visible(country)!r} is not a two-letter ISO 3166 code such as CA, US or MX")
+    return country
 
 
 def new_meeting(log: Log, *, title: str, date: PartialDate, participants: list[str], end: dt.date | None = None,
@@ -94,10 +105,7 @@ def new_stakeholder(log: Log, *, kind: str, name: str, sid: str | None = None, a
         if names.fold(other.name) == key:
             raise NaftaLogError(f"{other.name!r} is already in the log as {other.id!r}; "
                                 "give --id to add a different stakeholder of the same name")
-    if country is not None:
-        country = country.strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", country):
-            raise UsageError(f"country {country!r} is not a two-letter ISO 3166 code such as CA, US or MX")
+    country = clean_country(country)
     roles: tuple[Role, ...] = ()
     if role or organization:
         org_id = names.resolve(log.stakeholders, organization).id if organization else None

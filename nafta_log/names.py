@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Iterable, Mapping, TypeVar
 
-from nafta_log.errors import AmbiguousName, UnknownName
+from nafta_log.errors import AmbiguousName, NaftaLogError, UnknownName
 from nafta_log.ids import slugify
-from nafta_log.model import Stakeholder, Topic
+from nafta_log.model import Log, Meeting, Stakeholder, Topic
 
 R = TypeVar("R", Stakeholder, Topic)
 
@@ -76,3 +76,17 @@ def _unknown_message(records: Mapping[str, R], typed: str, key: str, what: str) 
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     add = "person NAME` or `add organization NAME" if what == "stakeholder" else "topic NAME"
     return f"no {what} matches {typed!r}{hint} (add one with `nafta-log add {add}`)"
+
+
+def find_meeting(log: Log, prefix: str) -> Meeting:
+    """The one meeting whose id is `prefix` or starts with it; raise if none or several."""
+    typed = prefix.strip()
+    if typed in log.meetings:
+        return log.meetings[typed]
+    found = [m for mid, m in sorted(log.meetings.items()) if typed and mid.startswith(typed)]
+    if not found:
+        raise NaftaLogError(f"no meeting id starts with {typed!r}; list ids with `nafta-log meetings --format csv`")
+    if len(found) > 1:
+        listed = ", ".join(m.id for m in found[:10]) + (" ..." if len(found) > 10 else "")
+        raise AmbiguousName(f"{typed!r} matches {len(found)} meetings: {listed}; type more of the id")
+    return found[0]

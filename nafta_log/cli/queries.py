@@ -7,7 +7,7 @@ import typer
 
 from nafta_log import names, query, serialize
 from nafta_log.cli.common import Format, FormatOption, LogOption, emit, load, out, parse_date_option
-from nafta_log.errors import AmbiguousName, NaftaLogError, UsageError
+from nafta_log.errors import UsageError
 from nafta_log.model import STATUSES
 
 
@@ -84,22 +84,10 @@ def show(
       nafta-log show 2017-12-14
     """
     lg = load(log).log
-    m = lg.meetings.get(meeting_id) or find_meeting(lg, meeting_id)
+    m = names.find_meeting(lg, meeting_id)
     from nafta_log import render
     emit(fmt, lambda: render.meeting_detail(lg, m), lambda: serialize.meeting_dict(lg, m),
          lambda: ([serialize.meeting_csv_row(lg, m)], serialize.MEETING_CSV))
-
-
-def find_meeting(lg, prefix: str):  # type: ignore[no-untyped-def]
-    """The one meeting whose id starts with `prefix`."""
-    typed = prefix.strip()
-    found = [m for mid, m in sorted(lg.meetings.items()) if typed and mid.startswith(typed)]
-    if not found:
-        raise NaftaLogError(f"no meeting id starts with {typed!r}; list ids with `nafta-log meetings --format csv`")
-    if len(found) > 1:
-        listed = ", ".join(m.id for m in found[:10]) + (" ..." if len(found) > 10 else "")
-        raise AmbiguousName(f"{typed!r} matches {len(found)} meetings: {listed}; type more of the id")
-    return found[0]
 
 
 def people(fmt: FormatOption = Format.table, log: LogOption = None) -> None:
