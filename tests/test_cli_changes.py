@@ -258,7 +258,7 @@ def test_version_and_help() -> None:
     from nafta_log import __version__
     assert invoke(["--version"]).stdout == f"nafta-log {__version__}\n"
     for cmd in (["meetings"], ["show"], ["people"], ["person"], ["topics"], ["who"], ["check"], ["init"],
-                ["add", "meeting"], ["add", "person"], ["add", "organization"], ["add", "topic"], ["edit"]):
+                ["add", "meeting"], ["add", "person"], ["add", "organization"], ["add", "topic"], ["edit"], ["rename"], ["remove"]):
         r = invoke([*cmd, "--help"])
         assert r.exit_code == 0 and "Example" in r.stdout and "nafta-log" in r.stdout, cmd
 

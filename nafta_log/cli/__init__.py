@@ -50,6 +50,7 @@ COMMANDS = {
     "meetings": ("queries", "meetings"), "show": ("queries", "show"), "people": ("queries", "people"),
     "person": ("queries", "person"), "topics": ("queries", "topics"), "who": ("queries", "who"),
     "check": ("admin", "check"), "init": ("admin", "init"), "edit": ("edit", "edit"),
+    "rename": ("references", "rename"), "remove": ("references", "remove"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}
 
