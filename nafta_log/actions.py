@@ -18,18 +18,21 @@ MAX_TEXT = 100_000       # characters in a summary or description
 
 
 def clean_text(value: str | None, what: str, *, required: bool = False, limit: int = MAX_TITLE) -> str | None:
-    """Trim a typed value; refuse an empty required value or one over `limit` characters."""
+    """Trim a typed value; refuse a missing required value, an empty or whitespace-only one, undecodable bytes,
+    or more than `limit` characters."""
     if value is None:
         if required:
             raise UsageError(f"{what} is required")
         return None
     text = value.strip()
     if not text:
-        if required:
-            raise UsageError(f"{what} is empty")
-        return None
+        raise UsageError(f"{what} is empty")
     if len(text) > limit:
         raise UsageError(f"{what} is {len(text):,} characters long; the limit is {limit:,}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{what} holds bytes that are not valid UTF-8 text") from None
     return text
 
 
@@ -112,7 +115,7 @@ def new_stakeholder(log: Log, *, kind: str, name: str, sid: str | None = None, a
         if org_id and log.stakeholders[org_id].kind != "organization":
             raise UsageError(f"{organization!r} is a person, not an organization")
         roles = (Role(title=clean_text(role, "the role") or "", organization=org_id, since=since),)
-    clean_aliases = tuple(a for a in (clean_text(a, "an alias") for a in aliases) if a)
+    clean_aliases = tuple(clean_text(a, "an alias") or "" for a in aliases)
     return Stakeholder(id=sid, kind=kind, name=name_, aliases=clean_aliases, country=country,
                        description=clean_text(description, "the description", limit=MAX_TEXT), roles=roles)
 
@@ -139,7 +142,7 @@ def add_topic(root: Path, *, name: str, tid: str | None = None, aliases: list[st
         for other in topics.values():
             if other.id == tid or key in (names.fold(n) for n in (other.name, *other.aliases)):
                 raise NaftaLogError(f"topic {other.name!r} ({other.id}) is already in the log")
-        topic = Topic(id=tid, name=name_, aliases=tuple(a.strip() for a in aliases if a.strip()),
+        topic = Topic(id=tid, name=name_, aliases=tuple(clean_text(a, "an alias") or "" for a in aliases),
                       description=clean_text(description, "the description", limit=MAX_TEXT))
         topics[tid] = topic
         return topic, store.save_topics(root, topics)

@@ -190,7 +190,7 @@ def _apply_names(table: MutableMapping[str, Any], name: str | None, add: tuple[s
                  what: str) -> None:
     _set_text(table, "name", name, f"the {what}")
     for alias in add:
-        tomledit.add_to_list(table, "aliases", clean_text(alias, "an alias", required=True) or "")
+        tomledit.add_to_list(table, "aliases", clean_text(alias, "an alias") or "")
     for alias in remove:
         current = [a for a in table.get("aliases", []) if names.fold(a) == names.fold(alias)]
         if not current:
@@ -202,7 +202,7 @@ def _apply_names(table: MutableMapping[str, Any], name: str | None, add: tuple[s
 def _set_text(table: MutableMapping[str, Any], key: str, value: str | None, what: str, limit: int = 500) -> None:
     """Set a text key from a typed value, refusing an empty or over-long one (clearing is `clear`'s job)."""
     if value is not None:
-        tomledit.set_value(table, key, clean_text(value, what, required=True, limit=limit))
+        tomledit.set_value(table, key, clean_text(value, what, limit=limit))
 
 
 def _clear(table: MutableMapping[str, Any], keys: tuple[str, ...], allowed: tuple[str, ...]) -> None:

@@ -16,8 +16,7 @@ from nafta_log.model import PartialDate
 
 def parse(raw: bytes) -> tomlkit.TOMLDocument:
     """The editable document of a file's bytes (the caller has already checked them with tomltext.decode)."""
-    text = raw.decode("utf-8")
-    return tomlkit.parse(text[1:] if text.startswith("\ufeff") else text)
+    return tomlkit.parse(raw.decode("utf-8"))
 
 
 def dumps(doc: tomlkit.TOMLDocument) -> str:
