@@ -7,7 +7,7 @@ import re
 import secrets
 from pathlib import Path
 
-from nafta_log import names, store
+from nafta_log import names, store, tomledit
 from nafta_log.errors import ConflictError, NaftaLogError, UsageError
 from nafta_log.ids import is_valid_id, meeting_id, slugify
 from nafta_log.model import KINDS, STATUSES, Log, Meeting, PartialDate, Role, Source, Stakeholder, Topic
@@ -144,5 +144,12 @@ def add_topic(root: Path, *, name: str, tid: str | None = None, aliases: list[st
                 raise NaftaLogError(f"topic {other.name!r} ({other.id}) is already in the log")
         topic = Topic(id=tid, name=name_, aliases=tuple(clean_text(a, "an alias") or "" for a in aliases),
                       description=clean_text(description, "the description", limit=MAX_TEXT))
-        topics[tid] = topic
-        return topic, store.save_topics(root, topics)
+        path = root / store.TOPICS
+        if not path.exists():
+            return topic, store.save_topics(root, {tid: topic})
+        raw = path.read_bytes()
+        doc = tomledit.parse(raw)  # the file may hold comments and a hand-made order: add to it, keep the rest
+        tomledit.add_table(doc, "topics", tid, {"name": topic.name, "aliases": list(topic.aliases) or None,
+                                               "description": topic.description})
+        store.replace_file(path, tomledit.dumps(doc), raw)
+        return topic, path

@@ -181,9 +181,9 @@ def save_meeting(root: Path, m: Meeting) -> Path:
 
 
 def save_topics(root: Path, topics: Mapping[str, Topic]) -> Path:
-    """Rewrite topics.toml with the given vocabulary (call under the lock, after reloading it)."""
+    """Write a new topics.toml with the given vocabulary; refuse if one exists (existing ones are edited in place)."""
     path = root / TOPICS
-    write_file(path, tomltext.dumps(records.topics_to_table(topics)), overwrite=True)
+    write_file(path, tomltext.dumps(records.topics_to_table(topics)), overwrite=False)
     return path
 
 

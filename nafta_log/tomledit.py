@@ -104,3 +104,14 @@ def append_table(doc: MutableMapping[str, Any], key: str, values: dict[str, Any]
         doc[key] = tomlkit.aot()
         doc[key].append(table)
 
+
+
+def add_table(doc: MutableMapping[str, Any], parent: str, key: str, values: dict[str, Any]) -> None:
+    """Add the table [parent.key] after the other tables of `parent` (made if absent), values in the given order."""
+    table = tomlkit.table()
+    for k, v in values.items():
+        if v is not None:
+            set_value(table, k, v)
+    if parent not in doc:
+        doc[parent] = tomlkit.table(is_super_table=True)
+    doc[parent][key] = table

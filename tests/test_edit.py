@@ -226,3 +226,14 @@ def test_failing_editor_writes_nothing(sample: Path) -> None:
     r = invoke(["edit", "2017-10-11"], log=sample, VISUAL="/nonexistent/editor")
     assert r.exit_code == 1 and r.stderr.startswith("Error: cannot start the editor '/nonexistent/editor'")
     assert (sample / MEETING).read_bytes() == before
+
+
+def test_adding_a_topic_keeps_the_hand_written_vocabulary(sample: Path) -> None:
+    """`add topic` appends its table to topics.toml; comments and the existing order stay byte for byte."""
+    topics = sample / "topics.toml"
+    before = "# our vocabulary, in our order\n" + topics.read_text(encoding="utf-8").replace(
+        '[topics.trade]', '[topics.trade]  # the broadest one')
+    topics.write_text(before, encoding="utf-8")
+    r = invoke(["add", "topic", "Dairy", "--alias", "milk"], log=sample)
+    assert r.exit_code == 0, r.output
+    assert topics.read_text(encoding="utf-8") == before + '\n[topics.dairy]\nname = "Dairy"\naliases = ["milk"]\n'
