@@ -1,5 +1,6 @@
 """Writes that survive faults: the log's lock, atomic one-file writes, and journaled all-or-nothing multi-file changes.
 
+json and secrets are imported where they are used: every command imports this module, few write several files.
 `store` re-exports `locked`, `write_file`, `replace_file` and `apply_changes`; callers use them from there.
 """
 
@@ -7,10 +8,8 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import json
 import os
 import re
-import secrets
 import tempfile
 import time
 from contextlib import contextmanager
@@ -127,6 +126,8 @@ def apply_changes(root: Path, writes: Mapping[Path, str], deletes: Iterable[Path
     completed by the next command that takes the lock (`recover`). Each step of the completion is idempotent, so
     finishing twice duplicates nothing. Symlinked targets are written through to the file they point to.
     """
+    import json
+    import secrets
     deletes = list(deletes)
     if set(writes) & set(deletes):
         raise ValueError("a path cannot be both written and deleted in one change")
@@ -197,6 +198,7 @@ def recover(root: Path) -> bool:
     journal_path = root / CACHE / JOURNAL
     finished = False
     if journal_path.exists():
+        import json
         try:
             journal = json.loads(journal_path.read_text(encoding="utf-8"))
             if not isinstance(journal, dict) or not {"moves", "deletes"} <= journal.keys():
@@ -212,7 +214,8 @@ def recover(root: Path) -> bool:
         finished = True
     for folder in _record_folders(root):
         for entry in os.scandir(folder):
-            if _LEFTOVER_RE.match(entry.name) and entry.is_file(follow_symlinks=False):
+            if _LEFTOVER_RE.match(entry.name) and entry.is_file(follow_symlinks=False) and (
+                    folder != root / CACHE or entry.name.startswith(f".{JOURNAL}.")):
                 try:
                     os.unlink(entry.path)
                 except OSError:
@@ -221,7 +224,7 @@ def recover(root: Path) -> bool:
 
 
 def _record_folders(root: Path) -> Iterator[Path]:
-    """The log root, its cache and every folder below stakeholders/ and meetings/."""
+    """The log root, its cache (where only the journal's temporary files are ours) and every record folder."""
     yield root
     if (root / CACHE).is_dir():
         yield root / CACHE

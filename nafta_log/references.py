@@ -20,7 +20,7 @@ FORCE_CHOICES = ("drop", "delete")
 
 
 class Change(NamedTuple):
-    """A planned multi-file change: what it does in words, and the files it writes and deletes."""
+    """A planned multi-file change: the record and what happens around it in words, the files written and deleted."""
 
     summary: tuple[str, ...]
     writes: dict[Path, str]
@@ -169,7 +169,7 @@ def plan_remove(root: Path, log: Log, kind: str, ref: str, force: str | None = N
     if kind == "meeting":
         m = names.find_meeting(log, ref)
         files.doc(_rel(m))
-        return files.change([f"delete meeting {m.id} ({m.title})"], {}, [root / _rel(m)])
+        return files.change([f"meeting {m.id} ({m.title})"], {}, [root / _rel(m)])
     if kind == "topic":
         record: Stakeholder | Topic = names.resolve(log.topics, ref, "topic")
         key = "topics"
@@ -190,7 +190,7 @@ def plan_remove(root: Path, log: Log, kind: str, ref: str, force: str | None = N
                             "remove it from them, or --force delete to delete those meetings. Nothing was changed")
     writes: dict[Path, str] = {}
     deletes: list[Path] = []
-    summary = [f"remove {kind} {record.id} ({record.name})"]
+    summary = [f"{kind} {record.id} ({record.name})"]
     if force == "delete":
         deletes += [root / _rel(m) for m in meetings]
         if meetings:
@@ -233,9 +233,13 @@ def rename(root: Path, kind: str, ref: str, new_name: str, new_id: str | None = 
 
 
 def remove(root: Path, kind: str, ref: str, force: str | None = None, confirmed: Change | None = None) -> Change:
-    """Remove a record under the lock, all or nothing; refuse if it differs from the `confirmed` plan."""
+    """Remove a record under the lock, all or nothing; refuse if it differs from the `confirmed` plan.
+
+    Removing a stakeholder or topic needs every file of the log readable (a broken one might refer to it).
+    """
     with store.locked(root):
-        change = plan_remove(root, _require_whole(root), kind, ref, force)
+        log = store.load(root).log if kind == "meeting" else _require_whole(root)
+        change = plan_remove(root, log, kind, ref, force)
         if confirmed is not None and (change.summary, set(change.writes), change.deletes, change.expected) != (
                 confirmed.summary, set(confirmed.writes), confirmed.deletes, confirmed.expected):
             raise ConflictError("the log changed while you were deciding; nothing was removed: run the command again")

@@ -140,3 +140,16 @@ def test_a_read_only_log_cannot_be_locked(sample: Path, monkeypatch: pytest.Monk
     assert r.exit_code == 1
     assert r.stderr == f"Error: cannot lock the log at {sample}: the folder is read-only; nothing was written\n"
     assert _files(sample) == before
+
+
+def test_apply_changes_refuses_when_a_file_changed_since_it_was_read(sample: Path) -> None:
+    """The multi-file writer checks every expected file first: one changed file means nothing is written."""
+    from nafta_log.errors import ConflictError
+    a, b = sample / "stakeholders" / "unifor.toml", sample / "stakeholders" / "new.toml"
+    read = a.read_bytes()
+    a.write_text(a.read_text() + "# changed by someone else\n")
+    before = _files(sample)
+    with store.locked(sample), pytest.raises(ConflictError, match="changed on disk since it was read"):
+        store.apply_changes(sample, {a: "kind = \"organization\"\nname = \"U\"\n", b: "x = 1\n"}, [],
+                            expected={a: read, b: None})
+    assert _files(sample) == before

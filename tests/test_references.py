@@ -103,7 +103,7 @@ def test_remove_force_drop_and_delete(sample: Path) -> None:
     """drop takes the id out of meetings; delete deletes them; a meeting left empty needs delete."""
     r = invoke(["remove", "person", "Trump", "--force", "drop", "--yes"], log=sample)
     assert r.exit_code == 0, r.output
-    assert lines(r.stdout) == ["Removed: person donald-trump (Donald Trump)",
+    assert lines(r.stdout) == ["Removed person donald-trump (Donald Trump)",
                                "  drop donald-trump from 1 meeting(s): 2017-10-11-trudeau-trump-ross-3360"]
     assert 'participants = ["justin-trudeau", "wilbur-ross"]\n' in (
         sample / "meetings" / "2017" / "2017-10-11-trudeau-trump-ross-3360.toml").read_text()
@@ -141,7 +141,7 @@ def test_remove_asks_on_a_terminal_and_refuses_without_one(sample: Path, monkeyp
     monkeypatch.setattr("nafta_log.cli.references.is_interactive", lambda: True)
     r = invoke(["remove", "2017-12-04"], log=sample, input="n\n")
     assert r.exit_code == 1 and "cancelled; nothing was removed" in r.stderr
-    assert r.stdout.startswith("delete meeting 2017-12-04-trudeau-li-0021 (Trudeau meets Premier Li Keqiang in "
+    assert r.stdout.startswith("Remove meeting 2017-12-04-trudeau-li-0021 (Trudeau meets Premier Li Keqiang in "
                                "Beijing)\nRemove? [y/N]")
     assert path.exists()
     r = invoke(["remove", "2017-12-04"], log=sample, input="y\n")

@@ -87,6 +87,7 @@ def edit(
       nafta-log edit 2017-12-14-dias-ross
     """
     from nafta_log import edit as edits
+    from nafta_log import store
     from nafta_log.model import Source
     kind, ref = target_of(target, name)
     root = root_of(log)
@@ -105,7 +106,7 @@ def edit(
                          "--add-alias, --description ...")
     if kind == "topic" and any(v for v in (country, add_role, organization, since)):
         raise UsageError("a topic takes --name, --add-alias, --remove-alias and --description")
-    order = load(log, warn=False).log.settings.date_order
+    order = store.load_settings(root)[0].date_order
     cleared = tuple(c.strip().lower() for c in clear or ())
     if kind == "meeting":
         from nafta_log import dates

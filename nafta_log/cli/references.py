@@ -66,11 +66,12 @@ def remove(
     if not yes:
         if not is_interactive():
             raise UsageError("removing needs a confirmation and there is no terminal to ask on; add --yes")
-        for line in change.summary:
-            print(visible(line))
+        print(f"Remove {visible(change.summary[0])}")
+        for line in change.summary[1:]:
+            print(f"  {visible(line)}")
         if not typer.confirm("Remove?", default=False):
             raise NaftaLogError("cancelled; nothing was removed")
     done = references.remove(root, kind, ref, force, confirmed=change)
-    print(f"Removed: {visible(done.summary[0]).removeprefix('delete ').removeprefix('remove ')}")
+    print(f"Removed {visible(done.summary[0])}")
     for line in done.summary[1:]:
         print(f"  {visible(line)}")
