@@ -235,6 +235,7 @@ def _record_folders(root: Path) -> Iterator[Path]:
 
 
 def _check_unchanged(expected: Mapping[Path, bytes | None]) -> None:
+    """Raise ConflictError if any file no longer holds the bytes it was read with (None: absent)."""
     for path, before in expected.items():
         try:
             now: bytes | None = path.read_bytes()
@@ -259,6 +260,7 @@ def _mode_for(path: Path) -> int:
 
 
 def _fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (new, renamed and removed names) to disk."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -267,10 +269,12 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _reason(exc: OSError) -> str:
+    """An OSError in words a user can act on."""
     return {errno.ENOSPC: "the disk is full", errno.EROFS: "the folder is read-only",
             errno.EACCES: "permission denied", errno.EPERM: "permission denied",
             errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 def write_error(path: Path, exc: OSError) -> NaftaLogError:
+    """The error for a write that failed and changed nothing."""
     return NaftaLogError(f"cannot write {path}: {_reason(exc)}; nothing was changed")

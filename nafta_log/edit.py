@@ -95,6 +95,7 @@ def find_target(root: Path, log: Log, kind: str, ref: str) -> Target:
 
 
 def _origin_of(record: Any) -> tuple[str, str]:
+    """A loaded record's id and file path relative to the log."""
     if record.origin is None:
         raise NaftaLogError(f"{record.id!r} has no file")
     return record.id, record.origin.path
@@ -140,6 +141,7 @@ def save_text(root: Path, target: Target, text: str) -> Path:
 
 
 def _apply_meeting(log: Log, m: Meeting, doc: MutableMapping[str, Any], e: MeetingEdit) -> None:
+    """Apply a MeetingEdit to the meeting's document, resolving typed names to ids."""
     _set_text(doc, "title", e.title, "the title")
     if e.date is not None:
         tomledit.set_value(doc, "date", e.date)
@@ -166,6 +168,7 @@ def _apply_meeting(log: Log, m: Meeting, doc: MutableMapping[str, Any], e: Meeti
 
 
 def _apply_stakeholder(log: Log, s: Stakeholder, doc: MutableMapping[str, Any], e: StakeholderEdit) -> None:
+    """Apply a StakeholderEdit to the stakeholder's document; refuse a name another one has."""
     if e.name is not None:
         new = clean_text(e.name, "the name", required=True) or ""
         for other in log.stakeholders.values():
@@ -188,6 +191,7 @@ def _apply_stakeholder(log: Log, s: Stakeholder, doc: MutableMapping[str, Any], 
 
 def _apply_names(table: MutableMapping[str, Any], name: str | None, add: tuple[str, ...], remove: tuple[str, ...],
                  what: str) -> None:
+    """Set a new name, add and remove aliases (matched ignoring case and accents)."""
     _set_text(table, "name", name, f"the {what}")
     for alias in add:
         tomledit.add_to_list(table, "aliases", clean_text(alias, "an alias") or "")
@@ -206,6 +210,7 @@ def _set_text(table: MutableMapping[str, Any], key: str, value: str | None, what
 
 
 def _clear(table: MutableMapping[str, Any], keys: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+    """Remove optional keys; refuse keys that are required or unknown."""
     for key in keys:
         if key not in allowed:
             raise UsageError(f"{key!r} cannot be cleared; optional fields are {', '.join(allowed)}")

@@ -32,10 +32,12 @@ class _Files:
     """The files a change reads, kept as read so the change can insist they are unchanged when it writes."""
 
     def __init__(self, root: Path) -> None:
+        """Start with nothing read."""
         self.root = root
         self.raw: dict[Path, bytes | None] = {}
 
     def doc(self, rel: str) -> Any:
+        """Read a file (relative to the log) for changing, remembering its bytes."""
         path = self.root / rel
         try:
             self.raw[path] = path.read_bytes()
@@ -44,6 +46,7 @@ class _Files:
         return tomledit.parse(self.raw[path])
 
     def change(self, summary: list[str], writes: dict[Path, str], deletes: list[Path]) -> Change:
+        """The Change that writes and deletes these files, expecting every read file unchanged."""
         for path in writes:
             self.raw.setdefault(path, None)
         return Change(tuple(summary), writes, tuple(deletes), dict(self.raw))
@@ -60,6 +63,7 @@ def _require_whole(root: Path) -> Log:
 
 
 def _stakeholder(log: Log, kind: str, ref: str) -> Stakeholder:
+    """The stakeholder `ref` names, which must be of `kind`."""
     s = names.resolve(log.stakeholders, ref)
     if s.kind != kind:
         raise UsageError(f"{s.name!r} is {'an' if s.kind == 'organization' else 'a'} {s.kind}, not "
@@ -68,11 +72,13 @@ def _stakeholder(log: Log, kind: str, ref: str) -> Stakeholder:
 
 
 def _rel(record: Meeting | Stakeholder | Topic) -> str:
+    """A loaded record's path relative to the log."""
     assert record.origin is not None  # every loaded record has one
     return record.origin.path
 
 
 def _listed(meetings: list[Meeting]) -> str:
+    """Up to five meeting ids, and how many more."""
     shown = ", ".join(m.id for m in meetings[:5])
     return shown + (f" and {len(meetings) - 5} more" if len(meetings) > 5 else "")
 
@@ -127,6 +133,7 @@ def _with_org_renamed(doc: Any, old: str, new: str) -> str:
 
 
 def _plan_topic_rename(root: Path, log: Log, ref: str, name: str, rid: str, keep_old_name: bool) -> Change:
+    """Plan a topic rename: its [topics.<id>] header and name in topics.toml, and every meeting."""
     t = names.resolve(log.topics, ref, "topic")
     if rid != t.id and rid in log.topics:
         raise NaftaLogError(f"a topic with id {rid!r} already exists ({log.topics[rid].name}); nothing was changed")

@@ -33,6 +33,7 @@ def _add_aliases(root: str, worker: int, count: int) -> None:
 
 
 def _run_all(target: object, root: Path, count: int) -> None:
+    """Run `target` in 8 forked processes at once and wait for all of them to succeed."""
     ctx = multiprocessing.get_context("fork")
     procs = [ctx.Process(target=target, args=(str(root), w, count)) for w in range(WORKERS)]
     for p in procs:

@@ -34,6 +34,7 @@ contact = "someone"
 
 
 def _meeting(sample: Path) -> Path:
+    """Replace a sample meeting with the hand-written one; return its path."""
     path = next((sample / "meetings" / "2017").glob("2017-10-11-*.toml"))
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     return path

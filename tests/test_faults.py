@@ -33,6 +33,7 @@ def _fail_on(monkeypatch: pytest.MonkeyPatch, name: str, code: int, when: Callab
     seen = [0]
 
     def fake(*args: Any, **kwargs: Any) -> Any:
+        """The real call, or the chosen OSError."""
         if when(*args):
             seen[0] += 1
             if seen[0] > after:

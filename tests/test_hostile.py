@@ -174,6 +174,7 @@ def test_bad_dates_on_the_command_line_are_clear_errors(sample: Path, args: list
 def test_internal_errors_in_edit_hide_record_contents(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An unexpected failure while editing is one line without the record; --debug shows the traceback."""
     def boom(*args: object) -> str:
+        """Fail as a bug would, with record contents in the exception."""
         raise KeyError("Dias and Ross talk auto rules of origin")
     monkeypatch.setattr("nafta_log.tomledit.dumps", boom)
     before = (sample / "meetings" / "2017" / "2017-12-14-dias-ross-cb43.toml").read_bytes()

@@ -149,6 +149,7 @@ def test_remove_asks_on_a_terminal_and_refuses_without_one(sample: Path, monkeyp
 
 
 def _rename_in_subprocess(root: Path, crash_after: int | None) -> int:
+    """Run `rename person Dias "Jerome Dias"` in a real process, optionally killed after N steps."""
     env = {**os.environ, "NAFTA_LOG_TODAY": "2017-12-12"}
     if crash_after is not None:
         env["NAFTA_LOG_CRASH_AFTER"] = str(crash_after)

@@ -154,6 +154,7 @@ def _in_editor(root: Path, kind: str, ref: str, log: Optional[str]) -> None:
     target = edits.find_target(root, load(log).log, kind, ref)
 
     def again(exc: InvalidEdit) -> bool:
+        """Show the problems and ask whether to reopen the editor."""
         print(f"Error: {visible(str(exc), keep=chr(10))}", file=sys.stderr)
         return typer.confirm("fix it?", default=True)
 
