@@ -77,11 +77,7 @@ def find_target(root: Path, log: Log, kind: str, ref: str) -> Target:
     if kind == "meeting":
         rid, origin = _origin_of(names.find_meeting(log, ref))
     elif kind in ("person", "organization"):
-        s = names.resolve(log.stakeholders, ref)
-        if s.kind != kind:
-            raise UsageError(f"{s.name!r} is {'an' if s.kind == 'organization' else 'a'} {s.kind}, not "
-                             f"{'an' if kind == 'organization' else 'a'} {kind}; use `{s.kind}`")
-        rid, origin = _origin_of(s)
+        rid, origin = _origin_of(names.resolve_kind(log.stakeholders, ref, kind))
         kind = "stakeholder"
     elif kind == "topic":
         rid, origin = _origin_of(names.resolve(log.topics, ref, "topic"))

@@ -62,9 +62,12 @@ def edit_in_editor(root: Path, target: edit.Target, environ: Mapping[str, str],
         try:
             path = edit.save_text(root, target, _text_of(raw, target.path.relative_to(root).as_posix()))
         except InvalidEdit as exc:
-            if again is not None and again(exc):
+            if again is None:
+                raise NaftaLogError(f"{exc}\nThe record is unchanged; your edited text is kept in {draft}") from None
+            if again(exc):
                 continue
-            raise NaftaLogError(f"{exc}\nThe record is unchanged; your edited text is kept in {draft}") from None
+            raise NaftaLogError(f"the edit was not saved; the record is unchanged; your edited text is kept in "
+                                f"{draft}") from None
         except ConflictError as exc:
             raise ConflictError(f"{exc}; your edited text is kept in {draft}") from None
         draft.unlink()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Iterable, Mapping, TypeVar
 
-from nafta_log.errors import AmbiguousName, NaftaLogError, UnknownName
+from nafta_log.errors import AmbiguousName, NaftaLogError, UnknownName, UsageError
 from nafta_log.ids import slugify
 from nafta_log.model import Log, Meeting, Stakeholder, Topic
 
@@ -76,6 +76,15 @@ def _unknown_message(records: Mapping[str, R], typed: str, key: str, what: str) 
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     add = "person NAME` or `add organization NAME" if what == "stakeholder" else "topic NAME"
     return f"no {what} matches {typed!r}{hint} (add one with `nafta-log add {add}`)"
+
+
+def resolve_kind(stakeholders: Mapping[str, Stakeholder], text: str, kind: str) -> Stakeholder:
+    """The one stakeholder `text` names, which must be a `kind` ("person" or "organization")."""
+    s = resolve(stakeholders, text)
+    if s.kind != kind:
+        raise UsageError(f"{s.name!r} is {'an' if s.kind == 'organization' else 'a'} {s.kind}, not "
+                         f"{'an' if kind == 'organization' else 'a'} {kind}; use `{s.kind}`")
+    return s
 
 
 def find_meeting(log: Log, prefix: str) -> Meeting:

@@ -62,15 +62,6 @@ def _require_whole(root: Path) -> Log:
     return result.log
 
 
-def _stakeholder(log: Log, kind: str, ref: str) -> Stakeholder:
-    """The stakeholder `ref` names, which must be of `kind`."""
-    s = names.resolve(log.stakeholders, ref)
-    if s.kind != kind:
-        raise UsageError(f"{s.name!r} is {'an' if s.kind == 'organization' else 'a'} {s.kind}, not "
-                         f"{'an' if kind == 'organization' else 'a'} {kind}")
-    return s
-
-
 def _rel(record: Meeting | Stakeholder | Topic) -> str:
     """A loaded record's path relative to the log."""
     assert record.origin is not None  # every loaded record has one
@@ -92,7 +83,7 @@ def plan_rename(root: Path, log: Log, kind: str, ref: str, new_name: str, new_id
         raise UsageError(f"--id {rid!r} is not a valid id: use lower-case letters, digits and single hyphens")
     if kind == "topic":
         return _plan_topic_rename(root, log, ref, name, rid, keep_old_name)
-    s = _stakeholder(log, kind, ref)
+    s = names.resolve_kind(log.stakeholders, ref, kind)
     if rid != s.id and rid in log.stakeholders:
         raise NaftaLogError(f"a stakeholder with id {rid!r} already exists ({log.stakeholders[rid].name}); "
                             "give --id for a different one. Nothing was changed")
@@ -183,7 +174,7 @@ def plan_remove(root: Path, log: Log, kind: str, ref: str, force: str | None = N
         meetings = [m for m in log.sorted_meetings() if record.id in m.topics]
         holders: list[Stakeholder] = []
     elif kind in ("person", "organization"):
-        record = _stakeholder(log, kind, ref)
+        record = names.resolve_kind(log.stakeholders, ref, kind)
         key = "participants"
         meetings = [m for m in log.sorted_meetings() if record.id in m.participants]
         holders = [o for o in log.stakeholders.values() if o.id != record.id

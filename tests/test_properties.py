@@ -67,6 +67,18 @@ def test_any_text_edited_into_a_stakeholder_reads_back(log_copy: Path, name: str
     assert s.aliases == (("Dias", alias) if alias != "Dias" else ("Dias",))
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=typed, description=long_typed, alias=typed)
+def test_any_text_edited_into_a_topic_reads_back(log_copy: Path, name: str, description: str, alias: str) -> None:
+    """A topic's new name, description and alias are read back exactly; the other topics are unchanged."""
+    (log_copy / "topics.toml").write_bytes((SAMPLE / "topics.toml").read_bytes())
+    before = store.load(log_copy).log.topics
+    edit.edit_topic(log_copy, "trade", edit.TopicEdit(name=name, description=description, add_aliases=(alias,)))
+    after = store.load(log_copy).log.topics
+    assert (after["trade"].name, after["trade"].description, after["trade"].aliases) == (name, description, (alias,))
+    assert {k: v for k, v in after.items() if k != "trade"} == {k: v for k, v in before.items() if k != "trade"}
+
+
 SAMPLE_FILES = sorted([*SAMPLE.glob("stakeholders/*.toml"), *SAMPLE.glob("meetings/*/*.toml"), SAMPLE / "topics.toml"])
 SPECIALS = [b"[", b"]", b"[[", b"{", b"}", b'"', b"'", b'"""', b"=", b"\n", b"\r", b"#", b".", b",", b"\\", b"\x00",
             b"\x1b", b"\xff", b"\xc3", b"\xef\xbb\xbf", b"<<<<<<< HEAD\n", b"2017-13-45", b"24:00:00", b"1e999",
