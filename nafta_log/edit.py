@@ -239,8 +239,8 @@ def _commit(root: Path, log: Log, target: Target, text: str) -> Path:
 def problems_in(root: Path, log: Log, target: Target, text: str) -> str:
     """Raise InvalidEdit if `text` would be a broken record or add problems to the log; else its new path (relative).
 
-    Problems the log already had are not held against the edit; a meeting whose year changed belongs in another
-    folder, whose path is returned.
+    Problems the log already had are not held against the edit; a meeting whose year changed belongs in the
+    folder of its new year, whose path is returned.
     """
     rel = target.path.relative_to(root).as_posix()
     table, text, problems = tomltext.decode(text.encode("utf-8"), rel)
@@ -250,8 +250,10 @@ def problems_in(root: Path, log: Log, target: Target, text: str) -> str:
     origin = Origin(rel, text)
     if target.kind == "meeting":
         m, problems = records.meeting_from_table(target.id, table, origin)
-        if m is not None:
+        old = log.meetings.get(target.id)
+        if m is not None and old is not None and old.date.year != m.date.year:
             rel = store.meeting_path(root, m).relative_to(root).as_posix()
+        if m is not None:
             after.meetings[target.id] = m._replace(origin=Origin(rel, text))
     elif target.kind == "stakeholder":
         s, problems = records.stakeholder_from_table(target.id, table, origin)

@@ -240,3 +240,16 @@ def test_adding_a_topic_keeps_the_hand_written_vocabulary(sample: Path) -> None:
     r = invoke(["add", "topic", "Dairy", "--alias", "milk"], log=sample)
     assert r.exit_code == 0, r.output
     assert topics.read_text(encoding="utf-8") == before + '\n[topics.dairy]\nname = "Dairy"\naliases = ["milk"]\n'
+
+
+def test_an_edit_that_keeps_the_year_leaves_the_file_where_it_is(sample: Path) -> None:
+    """Only a change of year moves a meeting; a file kept in another folder stays there (its old problem too)."""
+    folder = sample / "meetings" / "archive"
+    folder.mkdir()
+    old = sample / MEETING
+    path = folder / old.name
+    old.rename(path)
+    r = invoke(["edit", "2017-10-11", "--status", "cancelled"], log=sample)
+    assert r.exit_code == 0, r.output
+    assert lines(r.stdout)[1] == f"  {path}"
+    assert 'status = "cancelled"\n' in path.read_text()
