@@ -148,7 +148,7 @@ def add_topic(root: Path, *, name: str, tid: str | None = None, aliases: list[st
         if not path.exists():
             return topic, store.save_topics(root, {tid: topic})
         raw = path.read_bytes()
-        doc = tomledit.parse(raw)  # the file may hold comments and a hand-made order: add to it, keep the rest
+        doc = tomledit.parse(raw, path)  # the file may hold comments and a hand-made order: add to it, keep the rest
         tomledit.add_table(doc, "topics", tid, {"name": topic.name, "aliases": list(topic.aliases) or None,
                                                "description": topic.description})
         store.replace_file(path, tomledit.dumps(doc), raw)

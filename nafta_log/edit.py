@@ -102,7 +102,7 @@ def edit_meeting(root: Path, ref: str, change: MeetingEdit) -> Path:
     with store.locked(root):
         log = store.load(root).log
         target = find_target(root, log, "meeting", ref)
-        doc = tomledit.parse(target.raw)
+        doc = tomledit.parse(target.raw, target.path)
         _apply_meeting(log, log.meetings[target.id], doc, change)
         return _commit(root, log, target, tomledit.dumps(doc))
 
@@ -112,7 +112,7 @@ def edit_stakeholder(root: Path, kind: str, ref: str, change: StakeholderEdit) -
     with store.locked(root):
         log = store.load(root).log
         target = find_target(root, log, kind, ref)
-        doc = tomledit.parse(target.raw)
+        doc = tomledit.parse(target.raw, target.path)
         _apply_stakeholder(log, log.stakeholders[target.id], doc, change)
         return _commit(root, log, target, tomledit.dumps(doc))
 
@@ -122,7 +122,7 @@ def edit_topic(root: Path, ref: str, change: TopicEdit) -> Path:
     with store.locked(root):
         log = store.load(root).log
         target = find_target(root, log, "topic", ref)
-        doc = tomledit.parse(target.raw)
+        doc = tomledit.parse(target.raw, target.path)
         table = doc["topics"][target.id]
         _apply_names(table, change.name, change.add_aliases, change.remove_aliases, "topic name")
         _set_text(table, "description", change.description, "the description", MAX_TEXT)

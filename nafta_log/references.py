@@ -43,7 +43,7 @@ class _Files:
             self.raw[path] = path.read_bytes()
         except OSError as exc:
             raise NaftaLogError(f"cannot read {path}: {exc.strerror}; nothing was changed") from None
-        return tomledit.parse(self.raw[path])
+        return tomledit.parse(self.raw[path], path)
 
     def change(self, summary: list[str], writes: dict[Path, str], deletes: list[Path]) -> Change:
         """The Change that writes and deletes these files, expecting every read file unchanged."""
@@ -137,7 +137,7 @@ def _plan_topic_rename(root: Path, log: Log, ref: str, name: str, rid: str, keep
         if count == 0:
             raise NaftaLogError(f"cannot find the [topics.{t.id}] header in {store.TOPICS}; rename it there by hand "
                                 "(nothing was changed)")
-    doc = tomledit.parse(text.encode("utf-8"))
+    doc = tomledit.parse(text.encode("utf-8"), root / store.TOPICS)
     table = doc["topics"][rid]
     tomledit.set_value(table, "name", name)
     if keep_old_name and names.fold(t.name) != names.fold(name):

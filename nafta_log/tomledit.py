@@ -6,17 +6,24 @@ goes through here, and only the keys that change are touched.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, MutableMapping
 
 import tomlkit
+from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, Array, Whitespace
 
+from nafta_log.errors import NaftaLogError
 from nafta_log.model import PartialDate
 
 
-def parse(raw: bytes) -> tomlkit.TOMLDocument:
-    """The editable document of a file's bytes (the caller has already checked them with tomltext.decode)."""
-    return tomlkit.parse(raw.decode("utf-8"))
+def parse(raw: bytes, path: Path) -> tomlkit.TOMLDocument:
+    """The editable document of a file's bytes (already accepted by tomltext.decode); refuse what tomlkit cannot read."""
+    try:
+        return tomlkit.parse(raw.decode("utf-8"))
+    except (TOMLKitError, UnicodeDecodeError, RecursionError) as exc:
+        raise NaftaLogError(f"{path} cannot be changed in place ({type(exc).__name__}); change it in an editor. "
+                            "Nothing was written") from None
 
 
 def dumps(doc: tomlkit.TOMLDocument) -> str:

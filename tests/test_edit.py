@@ -253,3 +253,18 @@ def test_an_edit_that_keeps_the_year_leaves_the_file_where_it_is(sample: Path) -
     assert r.exit_code == 0, r.output
     assert lines(r.stdout)[1] == f"  {path}"
     assert 'status = "cancelled"\n' in path.read_text()
+
+
+def test_a_file_tomlkit_cannot_read_is_left_to_an_editor(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should tomlkit refuse a file the loader accepted, the edit says so and writes nothing."""
+    import tomlkit.exceptions
+
+    def refuse(text: str) -> None:
+        """Fail as tomlkit does on input it cannot parse."""
+        raise tomlkit.exceptions.ParseError(1, 1)
+    monkeypatch.setattr("tomlkit.parse", refuse)
+    before = (sample / MEETING).read_bytes()
+    r = invoke(["edit", "2017-10-11", "--status", "cancelled"], log=sample)
+    assert (r.exit_code, r.stderr) == (1, f"Error: {sample / MEETING} cannot be changed in place (ParseError); "
+                                          "change it in an editor. Nothing was written\n")
+    assert (sample / MEETING).read_bytes() == before

@@ -105,7 +105,7 @@ def _load_any(raw: bytes, rel: str) -> list[Problem]:
     if table is None:
         return problems
     origin = Origin(rel, text)
-    tomledit.parse(text.encode("utf-8"))  # an edit must be able to open any file the loader accepts
+    tomledit.parse(text.encode("utf-8"), Path(rel))  # an edit must be able to open any file the loader accepts
     log = Log("", Settings())
     if rel == "topics.toml":
         log.topics, problems = records.topics_from_table(table, origin)
