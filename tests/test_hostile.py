@@ -184,3 +184,15 @@ def test_internal_errors_in_edit_hide_record_contents(sample: Path, monkeypatch:
     with pytest.raises(KeyError):
         invoke(["--debug", "edit", "2017-12-14", "--status", "held"], log=sample)
     assert (sample / "meetings" / "2017" / "2017-12-14-dias-ross-cb43.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize("name, file", [("../../etc/passwd", "etc-passwd"), ("/etc/passwd", "etc-passwd"),
+                                        ("NUL", "nul-x"), ("Zoë\u0000 Ångström", "zoe-angstrom"),
+                                        ("a" * 300, "a" * 48)])
+def test_renaming_to_a_name_that_would_make_a_path_stays_inside_the_log(sample: Path, name: str, file: str) -> None:
+    """The renamed record's file is in stakeholders/ with a bounded, safe name, and the log still checks."""
+    r = invoke(["rename", "person", "Dias", name], log=sample)
+    assert r.exit_code == 0, r.output
+    assert (sample / "stakeholders" / f"{file}.toml").is_file()
+    assert not (sample / "stakeholders" / "jerry-dias.toml").exists()
+    assert invoke(["check"], log=sample).stdout == ""
