@@ -24,6 +24,7 @@ JOURNAL = "journal.json"
 # Temporary files of one-file writes (".NAME.XXXX.tmp") and staged files of a multi-file change (".NAME.ID.staged").
 _LEFTOVER_RE = re.compile(r"^\..+\.[A-Za-z0-9_]+\.(tmp|staged)$")
 _steps = 0
+_held: set[tuple[str, int]] = set()  # (log's real path, pid) for each lock this process holds
 
 
 def crash_point() -> None:
@@ -41,8 +42,13 @@ def crash_point() -> None:
 def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the log's write lock (flock on .nafta-log/lock), finishing any interrupted change and removing leftovers.
 
-    Fails with "the log is busy" after `timeout` seconds (default 10, or $NAFTA_LOG_LOCK_TIMEOUT).
+    Fails with "the log is busy" after `timeout` seconds (default 10, or $NAFTA_LOG_LOCK_TIMEOUT). Re-entrant: a
+    process already holding the lock of `root` (e.g. a library call inside a caller's own locked block) goes on.
     """
+    key = (os.path.realpath(root), os.getpid())  # a forked child does not hold its parent's lock
+    if key in _held:
+        yield
+        return
     if timeout is None:
         timeout = float(os.environ.get("NAFTA_LOG_LOCK_TIMEOUT", LOCK_TIMEOUT))
     cache = root / CACHE
@@ -62,9 +68,11 @@ def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
                     raise LockTimeout(f"the log is busy: another nafta-log has held its lock for {timeout:g} s; "
                                       "try again when it has finished") from None
                 time.sleep(0.02)
+        _held.add(key)
         recover(root)
         yield
     finally:
+        _held.discard(key)
         os.close(fd)
 
 

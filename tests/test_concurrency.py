@@ -83,10 +83,19 @@ def test_an_edit_waits_for_the_lock_and_applies_on_top(sample: Path) -> None:
 def test_a_lock_held_too_long_says_the_log_is_busy(sample: Path) -> None:
     """A writer that cannot get the lock within the timeout exits 1 with "the log is busy", writing nothing."""
     before = (sample / "topics.toml").read_bytes()
-    with store.locked(sample):
-        r = invoke(["add", "topic", "Dairy"], log=sample, NAFTA_LOG_LOCK_TIMEOUT="0.2")
-    assert r.exit_code == 1
-    assert r.stderr == ("Error: the log is busy: another nafta-log has held its lock for 0.2 s; try again when it "
-                        "has finished\n")
+    env = {**os.environ, "NAFTA_LOG_LOCK_TIMEOUT": "0.2"}
+    with store.locked(sample):  # held by this process; the writer is another one
+        proc = subprocess.run([sys.executable, "-m", "nafta_log", "add", "topic", "Dairy", "--log", str(sample)],
+                              cwd=REPO, env=env, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr == ("Error: the log is busy: another nafta-log has held its lock for 0.2 s; try again when "
+                           "it has finished\n")
     assert (sample / "topics.toml").read_bytes() == before
     assert invoke(["add", "topic", "Dairy"], log=sample).exit_code == 0
+
+
+def test_the_lock_is_reentrant_within_a_process(sample: Path) -> None:
+    """A library write inside a caller's own locked block goes ahead instead of waiting for itself."""
+    with store.locked(sample, timeout=0.5):
+        topic, path = actions.add_topic(sample, name="Dairy")
+    assert topic.id == "dairy" and "[topics.dairy]" in path.read_text()
