@@ -18,7 +18,7 @@ from nafta_log.model import PartialDate
 
 
 def parse(raw: bytes, path: Path) -> tomlkit.TOMLDocument:
-    """The editable document of a file's bytes (already accepted by tomltext.decode); refuse what tomlkit cannot read."""
+    """The editable document of a file's bytes (accepted by tomltext.decode); refuse what tomlkit cannot read."""
     try:
         return tomlkit.parse(raw.decode("utf-8"))
     except (TOMLKitError, UnicodeDecodeError, RecursionError) as exc:

@@ -130,11 +130,13 @@ def test_person_role_is_appended(sample: Path) -> None:
     (["2017-12-14", "--remove-participant", "Trudeau"], 2,
      "Error: 'Trudeau' is not a participant of this meeting; nothing was written\n"),
     (["2017-12-14", "--status", "done"], 1, "Error: the edit was not saved; it would leave 1 problem(s):\n"
-     "  meetings/2017/2017-12-14-dias-ross-cb43.toml:3:1: 'status' must be one of scheduled, held, cancelled; not 'done'\n"),
+     "  meetings/2017/2017-12-14-dias-ross-cb43.toml:3:1: 'status' must be one of scheduled, held, cancelled; "
+     "not 'done'\n"),
     (["2017-12-14", "--name", "X"], 2, "Error: --name, --add-alias, --remove-alias, --country, --description and "
      "--add-role are for stakeholders and topics"),
     (["person", "Unifor", "--name", "X"], 2, "Error: 'Unifor' is an organization, not a person; use `organization`\n"),
-    (["person", "Ross", "--clear", "name"], 2, "Error: 'name' cannot be cleared; optional fields are country, description\n"),
+    (["person", "Ross", "--clear", "name"], 2,
+     "Error: 'name' cannot be cleared; optional fields are country, description\n"),
     (["person", "Ross", "--name", "Jerry Dias"], 1, "Error: 'Jerry Dias' is already in the log as 'jerry-dias'"),
 ])
 def test_bad_edits_are_refused_and_nothing_is_written(sample: Path, args: list[str], code: int, message: str) -> None:
@@ -213,7 +215,8 @@ def test_file_changed_during_the_edit_is_not_overwritten(sample: Path, tmp_path:
     script = tmp_path / "racing_editor.py"
     script.write_text("import sys, pathlib\n"
                       f"pathlib.Path({str(path)!r}).write_text({theirs!r})\n"
-                      "t = pathlib.Path(sys.argv[-1]); t.write_text(t.read_text().replace('to discuss trade', 'to talk about trade'))\n")
+                      "t = pathlib.Path(sys.argv[-1])\n"
+                      "t.write_text(t.read_text().replace('to discuss trade', 'to talk about trade'))\n")
     r = invoke(["edit", "2017-10-11"], log=sample, EDITOR=f"{sys.executable} {script}", VISUAL="")
     assert r.exit_code == 1
     assert "changed on disk since it was read (an editor, a git pull?); nothing was written" in r.stderr

@@ -39,7 +39,8 @@ def edit(
     end: Annotated[Text, typer.Option("--end", metavar="DATE", help="Meeting: last day.")] = None,
     time: Annotated[Text, typer.Option("--time", metavar="HH:MM", help="Meeting: start time.")] = None,
     timezone: Annotated[Text, typer.Option("--timezone", metavar="ZONE", help="Meeting: IANA timezone.")] = None,
-    status: Annotated[Text, typer.Option("--status", metavar="TEXT", help="Meeting: scheduled, held or cancelled.")] = None,
+    status: Annotated[Text, typer.Option("--status", metavar="TEXT",
+                                         help="Meeting: scheduled, held or cancelled.")] = None,
     location: Annotated[Text, typer.Option("--location", metavar="TEXT", help="Meeting: where.")] = None,
     summary: Annotated[Text, typer.Option("--summary", metavar="TEXT", help="Meeting: what was said.")] = None,
     add_participant: Annotated[Many, typer.Option("--add-participant", "--with", metavar="NAME",
@@ -54,8 +55,8 @@ def edit(
     source_title: Annotated[Text, typer.Option("--add-source-title", metavar="TEXT")] = None,
     source_url: Annotated[Text, typer.Option("--add-source-url", metavar="URL")] = None,
     source_date: Annotated[Text, typer.Option("--add-source-date", metavar="DATE")] = None,
-    new_name: Annotated[Text, typer.Option("--name", metavar="TEXT", help="Stakeholder or topic: a new display name (the id "
-                                           "stays; `rename` changes it).")] = None,
+    new_name: Annotated[Text, typer.Option("--name", metavar="TEXT", help="Stakeholder or topic: a new display "
+                                           "name (the id stays; `rename` changes it).")] = None,
     add_alias: Annotated[Many, typer.Option("--add-alias", metavar="NAME", help="Stakeholder or topic.")] = None,
     remove_alias: Annotated[Many, typer.Option("--remove-alias", metavar="NAME",
                                                help="Stakeholder or topic.")] = None,
