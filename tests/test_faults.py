@@ -1,4 +1,4 @@
-"""Writes that survive faults: modes and symlinks kept, leftovers cleaned, nothing lost to a full disk or read-only folder.
+"""Fault-proof writes: modes and symlinks kept, leftovers cleaned, a full disk or read-only folder loses nothing.
 
 Tests run as root in CI, where chmod does not stop writes; a full disk and a read-only folder are simulated by
 making the os functions nafta-log calls raise the OSError the kernel would (ENOSPC, EROFS) at the chosen moment.
