@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nafta_log import check, edit, names, records, store, tomledit, tomltext
@@ -30,7 +30,7 @@ def log_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None)
 @given(title=typed, location=typed, summary=long_typed, publisher=typed, source_title=typed, url=typed)
 def test_any_text_edited_into_a_meeting_reads_back(log_copy: Path, title: str, location: str, summary: str,
                                                    publisher: str, source_title: str, url: str) -> None:
@@ -51,7 +51,7 @@ def test_any_text_edited_into_a_meeting_reads_back(log_copy: Path, title: str, l
                           sources=before.sources) == before
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None)
 @given(name=typed, description=long_typed, alias=typed)
 def test_any_text_edited_into_a_stakeholder_reads_back(log_copy: Path, name: str, description: str,
                                                        alias: str) -> None:
@@ -67,7 +67,7 @@ def test_any_text_edited_into_a_stakeholder_reads_back(log_copy: Path, name: str
     assert s.aliases == (("Dias", alias) if alias != "Dias" else ("Dias",))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None)
 @given(name=typed, description=long_typed, alias=typed)
 def test_any_text_edited_into_a_topic_reads_back(log_copy: Path, name: str, description: str, alias: str) -> None:
     """A topic's new name, description and alias are read back exactly; the other topics are unchanged."""
