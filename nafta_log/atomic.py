@@ -49,8 +49,6 @@ def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
     if key in _held:
         yield
         return
-    if timeout is None:
-        timeout = float(os.environ.get("NAFTA_LOG_LOCK_TIMEOUT", LOCK_TIMEOUT))
     cache = root / CACHE
     try:
         cache.mkdir(exist_ok=True)
@@ -58,22 +56,51 @@ def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
     except OSError as exc:
         raise NaftaLogError(f"cannot lock the log at {root}: {_reason(exc)}; nothing was written") from None
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(f"the log is busy: another nafta-log has held its lock for {timeout:g} s; "
-                                      "try again when it has finished") from None
-                time.sleep(0.02)
+        _flock(fd, fcntl.LOCK_EX, timeout)
         _held.add(key)
         recover(root)
         yield
     finally:
         _held.discard(key)
         os.close(fd)
+
+
+@contextmanager
+def reading(root: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the log's lock shared while reading, so a multi-file change being made is waited for, never seen half done.
+
+    A process holding the write lock reads on; a log whose lock file cannot be opened (never written to, or on
+    a read-only medium) is read without it.
+    """
+    if (os.path.realpath(root), os.getpid()) in _held:
+        yield
+        return
+    try:
+        fd = os.open(root / CACHE / "lock", os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        _flock(fd, fcntl.LOCK_SH, timeout)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _flock(fd: int, mode: int, timeout: float | None) -> None:
+    """Take a flock of `mode` on `fd`, polling; LockTimeout after `timeout` s (10, or $NAFTA_LOG_LOCK_TIMEOUT)."""
+    if timeout is None:
+        timeout = float(os.environ.get("NAFTA_LOG_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockTimeout(f"the log is busy: another nafta-log has held its lock for {timeout:g} s; "
+                                  "try again when it has finished") from None
+            time.sleep(0.02)
 
 
 def write_file(path: Path, text: str, *, overwrite: bool) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Iterator, Mapping, NamedTuple
 
 from nafta_log import records, tomltext
-from nafta_log.atomic import (CACHE, apply_changes, locked, pending_change, recover, replace_file,  # noqa: F401
-                              write_error, write_file)
+from nafta_log.atomic import (CACHE, apply_changes, locked, pending_change, reading, recover,  # noqa: F401
+                              replace_file, write_error, write_file)
 from nafta_log.errors import LogNotFound, NaftaLogError, Problem
 from nafta_log.ids import is_valid_id
 from nafta_log.model import Log, Meeting, Origin, Settings, Stakeholder, Topic
@@ -108,15 +108,31 @@ def load_topics(root: Path) -> TopicsResult:
 def load(root: Path) -> LoadResult:
     """Load every record of the log at `root`; a broken file is left out and reported, never fatal.
 
-    An interrupted multi-file change (see `apply_changes`) is completed first, so no half-done change is read.
+    The files are read under the shared lock, so a multi-file change being made is waited for; one left unfinished
+    by a killed writer (see `apply_changes`) is completed first. Either way no half-done change is read.
     """
-    problems: list[Problem] = []
-    if pending_change(root):
-        try:
-            with locked(root):
-                pass  # taking the lock completes the change
-        except NaftaLogError as exc:
-            problems.append(Problem(f"{CACHE}/journal.json", None, None, f"{exc} (the log may look half-changed)"))
+    problems = _complete_interrupted(root)
+    with reading(root):
+        if not pending_change(root):
+            return _load_files(root, problems)
+    problems = _complete_interrupted(root)  # a writer was killed while this reader waited for it
+    with reading(root):
+        return _load_files(root, problems)
+
+
+def _complete_interrupted(root: Path) -> list[Problem]:
+    """Complete an interrupted multi-file change, if there is one; a problem if it cannot be completed now."""
+    if not pending_change(root):
+        return []
+    try:
+        with locked(root):
+            return []  # taking the lock completes the change
+    except NaftaLogError as exc:
+        return [Problem(f"{CACHE}/journal.json", None, None, f"{exc} (the log may look half-changed)")]
+
+
+def _load_files(root: Path, problems: list[Problem]) -> LoadResult:
+    """Read every record file (call under the shared lock)."""
     settings, settings_problems = load_settings(root)
     problems += settings_problems
     log = Log(root=str(root), settings=settings)

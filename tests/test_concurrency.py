@@ -99,3 +99,25 @@ def test_the_lock_is_reentrant_within_a_process(sample: Path) -> None:
     with store.locked(sample, timeout=0.5):
         topic, path = actions.add_topic(sample, name="Dairy")
     assert topic.id == "dairy" and "[topics.dairy]" in path.read_text()
+
+
+def test_a_reader_waits_for_a_change_being_made(sample: Path, tmp_path: Path) -> None:
+    """A query started while a writer changes two files under the lock sees both changes, never just the first."""
+    a, b = sample / "stakeholders" / "unifor.toml", sample / "stakeholders" / "li-keqiang.toml"
+    started = tmp_path / "started"
+    writer = (
+        "import sys, time, pathlib\n"
+        "from nafta_log import store\n"
+        f"root, a, b, started = map(pathlib.Path, {[str(sample), str(a), str(b), str(started)]!r})\n"
+        "with store.locked(root):\n"
+        "    a.write_text(a.read_text().replace('name = \"Unifor\"', 'name = \"Unifor A\"'))\n"
+        "    started.write_text('')\n"
+        "    time.sleep(1.5)\n"
+        "    b.write_text(b.read_text().replace('name = \"Li Keqiang\"', 'name = \"Li B\"'))\n")
+    proc = subprocess.Popen([sys.executable, "-c", writer], cwd=REPO)
+    while not started.exists():
+        assert proc.poll() is None
+        time.sleep(0.01)
+    log = store.load(sample).log  # the first file has changed, the second not yet: the reader must wait
+    assert proc.wait(timeout=60) == 0
+    assert (log.stakeholders["unifor"].name, log.stakeholders["li-keqiang"].name) == ("Unifor A", "Li B")
