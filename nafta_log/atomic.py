@@ -153,7 +153,8 @@ def apply_changes(root: Path, writes: Mapping[Path, str], deletes: Iterable[Path
     `expected` maps paths to the bytes they must still hold (None: must not exist) or the change is refused with
     a ConflictError before anything is written. Steps:
 
-    1. every new text is written to a hidden staged file beside its target (".NAME.ID.staged") and fsynced;
+    1. every new text is written to a hidden staged file beside its target (".NAME.ID.staged"), fsynced, and its
+       folder fsynced;
     2. a journal naming every move and deletion is written atomically to .nafta-log/journal.json: the commit point;
     3. the staged files are renamed over their targets, the deletions done, the folders fsynced, the journal removed.
 
@@ -182,6 +183,8 @@ def apply_changes(root: Path, writes: Mapping[Path, str], deletes: Iterable[Path
                 os.fsync(f.fileno())
             os.chmod(stage, _mode_for(target))
             crash_point()
+        for folder in {target.parent for _, target in staged}:
+            _fsync_dir(folder)  # the staged names must outlast a power cut before the journal counts on them
         journal = {"moves": [[os.path.relpath(s, root), os.path.relpath(t, root)] for s, t in staged],
                    "deletes": [os.path.relpath(p, root) for p in deletes]}
         write_file(root / CACHE / JOURNAL, json.dumps(journal, indent=1), overwrite=True)
