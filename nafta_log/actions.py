@@ -8,10 +8,11 @@ import secrets
 from pathlib import Path
 from typing import Callable, Protocol
 
-from nafta_log import names, store
+from nafta_log import names, store, tomledit
 from nafta_log.errors import ConflictError, NaftaLogError, UsageError
 from nafta_log.ids import is_valid_id, meeting_id, slugify
 from nafta_log.model import KINDS, STATUSES, Log, Meeting, PartialDate, Role, Source, Stakeholder, Topic
+from nafta_log.safe import visible
 
 class Directory(Protocol):
     """What adding a record needs to know of the log: names to resolve and ids already taken."""
@@ -58,19 +59,32 @@ MAX_TEXT = 100_000       # characters in a summary or description
 
 
 def clean_text(value: str | None, what: str, *, required: bool = False, limit: int = MAX_TITLE) -> str | None:
-    """Trim a typed value; refuse an empty required value or one over `limit` characters."""
+    """Trim a typed value; refuse a missing required value, an empty or whitespace-only one, undecodable bytes,
+    or more than `limit` characters."""
     if value is None:
         if required:
             raise UsageError(f"{what} is required")
         return None
     text = value.strip()
     if not text:
-        if required:
-            raise UsageError(f"{what} is empty")
-        return None
+        raise UsageError(f"{what} is empty")
     if len(text) > limit:
         raise UsageError(f"{what} is {len(text):,} characters long; the limit is {limit:,}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{what} holds bytes that are not valid UTF-8 text") from None
     return text
+
+
+def clean_country(value: str | None) -> str | None:
+    """A typed country as an upper-case ISO 3166 two-letter code; refuse anything else."""
+    if value is None:
+        return None
+    country = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise UsageError(f"country {visible(country)!r} is not a two-letter ISO 3166 code such as CA, US or MX")
+    return country
 
 
 def new_meeting(directory: Directory, *, title: str, date: PartialDate, participants: list[str], end: dt.date | None = None,
@@ -140,10 +154,7 @@ def new_stakeholder(directory: Directory, *, kind: str, name: str, sid: str | No
     for other in directory.same_name(name_):
         raise NaftaLogError(f"{other.name!r} is already in the log as {other.id!r}; "
                             "give --id to add a different stakeholder of the same name")
-    if country is not None:
-        country = country.strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", country):
-            raise UsageError(f"country {country!r} is not a two-letter ISO 3166 code such as CA, US or MX")
+    country = clean_country(country)
     roles: tuple[Role, ...] = ()
     if role or organization:
         org = directory.stakeholder(organization) if organization else None
@@ -151,7 +162,7 @@ def new_stakeholder(directory: Directory, *, kind: str, name: str, sid: str | No
             raise UsageError(f"{organization!r} is a person, not an organization")
         org_id = org.id if org else None
         roles = (Role(title=clean_text(role, "the role") or "", organization=org_id, since=since),)
-    clean_aliases = tuple(a for a in (clean_text(a, "an alias") for a in aliases) if a)
+    clean_aliases = tuple(clean_text(a, "an alias") or "" for a in aliases)
     return Stakeholder(id=sid, kind=kind, name=name_, aliases=clean_aliases, country=country,
                        description=clean_text(description, "the description", limit=MAX_TEXT), roles=roles)
 
@@ -181,10 +192,17 @@ def add_topic(root: Path, *, name: str, tid: str | None = None, aliases: list[st
         for other in topics.values():
             if other.id == tid or key in (names.fold(n) for n in (other.name, *other.aliases)):
                 raise NaftaLogError(f"topic {other.name!r} ({other.id}) is already in the log")
-        topic = Topic(id=tid, name=name_, aliases=tuple(a.strip() for a in aliases if a.strip()),
+        topic = Topic(id=tid, name=name_, aliases=tuple(clean_text(a, "an alias") or "" for a in aliases),
                       description=clean_text(description, "the description", limit=MAX_TEXT))
-        topics[tid] = topic
-        path = store.save_topics(root, topics)
+        path = root / store.TOPICS
+        if not path.exists():
+            store.save_topics(root, {tid: topic})
+        else:
+            raw = path.read_bytes()
+            doc = tomledit.parse(raw, path)  # the file may hold comments and a hand-made order: keep them
+            tomledit.add_table(doc, "topics", tid, {"name": topic.name, "aliases": list(topic.aliases) or None,
+                                                   "description": topic.description})
+            store.replace_file(path, tomledit.dumps(doc), raw)
         if written is not None:
             written(path)
         return topic, path

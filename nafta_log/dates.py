@@ -22,11 +22,11 @@ _WEEKDAYS = {name: i for i, names in enumerate(
      ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun")]) for name in names}
 _UNITS = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "month": "months", "months": "months",
           "year": "years", "years": "years"}
-_ISO = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_AGO = re.compile(r"^(\d{1,6}) (\w+) ago$")
-_WEEKDAY = re.compile(r"^(last |this |next )?([a-z]+)$")
-_WORDY = re.compile(r"^[a-z0-9 ,.\-/]+$")
+_ISO = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$", re.ASCII)
+_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
+_AGO = re.compile(r"^(\d{1,6}) (\w+) ago$", re.ASCII)
+_WEEKDAY = re.compile(r"^(last |this |next )?([a-z]+)$", re.ASCII)
+_WORDY = re.compile(r"^[a-z0-9 ,.\-/]+$", re.ASCII)
 
 
 def parse_date(text: str, today: dt.date, date_order: str | None = None) -> PartialDate:
@@ -40,7 +40,7 @@ def parse_date(text: str, today: dt.date, date_order: str | None = None) -> Part
     shown = repr(raw.strip())
     try:
         result = _parse(text, today, date_order, shown)
-    except ValueError as exc:  # PartialDate refused it, or the arithmetic overflowed
+    except (ValueError, OverflowError) as exc:  # PartialDate refused it, or the arithmetic overflowed
         raise DateError(f"{shown} is not a usable date: {exc}") from None
     if result is None:
         raise DateError(f"cannot understand the date {shown}; " + HELP)

@@ -76,3 +76,12 @@ class ConflictError(NaftaLogError):
 
 class LockTimeout(NaftaLogError):
     """Another nafta-log process holds the log's lock for too long."""
+
+
+class InvalidEdit(NaftaLogError):
+    """An edited record would be broken or would break the log; carries the problems, nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"the edit was not saved; it would leave {len(problems)} problem(s):\n{lines}")

@@ -31,6 +31,7 @@ import os
 import sqlite3
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -310,9 +311,10 @@ def _parse_many(root: Path, files: Mapping[str, FileMeta | None] | Sequence[str]
 class Index:
     """An open, up-to-date index of one log; every query command answers from it."""
 
-    def __init__(self, root: Path, con: sqlite3.Connection) -> None:
+    def __init__(self, root: Path, con: sqlite3.Connection, interrupted: Sequence[Problem] = ()) -> None:
         self.root = root
         self.con = con
+        self.interrupted = list(interrupted)  # an unfinished change that could not be completed
         _OPEN.append(con)
         self._stakeholders: dict[str, Stakeholder] = {}
         self._topics: dict[str, Topic] | None = None
@@ -327,29 +329,50 @@ class Index:
         cache = root / store.CACHE
         path = cache / FILE
         scan = scan or Scan(root)
+        interrupted: list[Problem] = []
+        if store.pending_change(root):  # a writer was killed mid-change: complete it, then look again
+            interrupted = store.complete_interrupted(root)
+            scan = Scan(root, scan.meetings)
         try:
             cache.mkdir(exist_ok=True)
             writable = os.access(cache, os.W_OK)
         except OSError:
             writable = False
-        if not writable:  # a read-only log: answer from an index in memory, built each time
-            con = _connect(Path(":memory:"), create=True)
-            assert con is not None
-            index = cls(root, con)
-            index._build(progress, stamp=False)
-            return index
-        con = _connect(path)
+        con = _connect(path) if writable else None
         if con is None:
+            try:
+                return cls._built(root, path, progress, interrupted) if writable else cls._in_memory(
+                    root, progress, interrupted)
+            except OSError:  # the cache folder cannot be written after all (a read-only medium)
+                return cls._in_memory(root, progress, interrupted)
+        index = cls(root, con, interrupted)
+        index._refresh(scan)
+        return index
+
+    @classmethod
+    def _built(cls, root: Path, path: Path, progress: Callable[[int, int], None] | None,
+               interrupted: list[Problem]) -> Index:
+        """Build the index file from scratch (one process at a time; a second waits and uses the first's)."""
+        with _building(path.parent), store.reading(root):
+            con = _connect(path)  # another process may have built it while this one waited
+            if con is not None:
+                return cls(root, con, interrupted)
             for leftover in (path, *(Path(str(path) + x) for x in ("-journal", "-wal", "-shm"))):
                 leftover.unlink(missing_ok=True)
             con = _connect(path, create=True)
             assert con is not None
-            index = cls(root, con)
-            with store.locked(root):
-                index._build(progress)
-        else:
-            index = cls(root, con)
-            index._refresh(scan)
+            index = cls(root, con, interrupted)
+            index._build(progress)
+            return index
+
+    @classmethod
+    def _in_memory(cls, root: Path, progress: Callable[[int, int], None] | None,
+                   interrupted: list[Problem]) -> Index:
+        """An index in memory, built for this one command: for a log whose cache folder cannot be written."""
+        con = _connect(Path(":memory:"), create=True)
+        assert con is not None
+        index = cls(root, con, interrupted)
+        index._build(progress, stamp=False)
         return index
 
     def _build(self, progress: Callable[[int, int], None] | None, stamp: bool = True) -> None:
@@ -373,7 +396,9 @@ class Index:
         else:
             stale, deleted = self._diff(changed)
         if stale or deleted:
-            with store.locked(self.root):
+            # Reading the log: a shared lock waits for a multi-file change in progress. The index itself is
+            # written in one SQLite transaction, which SQLite serializes between processes.
+            with store.reading(self.root):
                 self._apply(list(_parse_many(self.root, stale, None)), deleted=deleted, full=False)
         if scan.meetings:
             self._stamp(scan.started_ns)  # only a scan that looked at everything moves the stamp
@@ -581,7 +606,8 @@ class Index:
 
     def problems(self) -> list[Problem]:
         """Every load problem of every file, in file order."""
-        return [Problem(*row) for row in self.con.execute("SELECT * FROM problems ORDER BY path, line, col")]
+        return self.interrupted + [Problem(*row) for row in
+                                   self.con.execute("SELECT * FROM problems ORDER BY path, line, col")]
 
     def settings(self) -> Settings:
         """The log's settings."""
@@ -675,7 +701,7 @@ class Index:
         stale = sorted(p for p, meta in current.items() if known.get(p) != meta)
         deleted = sorted(p for p in known if p not in current)
         if stale or deleted:
-            with store.locked(self.root):
+            with store.reading(self.root):
                 self._apply(list(_parse_many(self.root, stale, None)), deleted=deleted, full=False)
         return [Problem(p, None, None, "the index was out of date for this file (repaired)") for p in stale + deleted]
 
@@ -725,10 +751,23 @@ def _connect(path: Path, create: bool = False) -> sqlite3.Connection | None:
 def rebuild(root: Path, progress: Callable[[int, int], None] | None = None) -> Index:
     """Delete the index and build it again from the files."""
     cache = root / store.CACHE
-    with store.locked(root):
+    cache.mkdir(exist_ok=True)
+    with _building(cache):
         for name in (FILE, FILE + "-wal", FILE + "-shm", FILE + "-journal", STAMP):
             (cache / name).unlink(missing_ok=True)
     return Index.open(root, progress=progress)
+
+
+@contextmanager
+def _building(cache: Path) -> Iterator[None]:
+    """Hold the index's own lock (not the log's: building a cache changes no record) while it is made."""
+    import fcntl
+    fd = os.open(cache / "index.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for another process's build, however long it takes
+        yield
+    finally:
+        os.close(fd)
 
 
 __all__ = ["Index", "Scan", "start_scan", "rebuild", "PartialDate"]

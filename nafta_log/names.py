@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Callable, Iterable, Mapping, TypeVar
 
-from nafta_log.errors import AmbiguousName, UnknownName
+from nafta_log.errors import AmbiguousName, NaftaLogError, UnknownName, UsageError
 from nafta_log.ids import slugify
-from nafta_log.model import Stakeholder, Topic
+from nafta_log.model import Log, Meeting, Stakeholder, Topic
 
 R = TypeVar("R", Stakeholder, Topic)
 
@@ -94,3 +94,26 @@ def suggest(records: Iterable[Stakeholder | Topic], key: str, n: int = 3) -> lis
         if by_name[c] not in out:
             out.append(by_name[c])
     return out[:n]
+
+
+def resolve_kind(stakeholders: Mapping[str, Stakeholder], text: str, kind: str) -> Stakeholder:
+    """The one stakeholder `text` names, which must be a `kind` ("person" or "organization")."""
+    s = resolve(stakeholders, text)
+    if s.kind != kind:
+        raise UsageError(f"{s.name!r} is {'an' if s.kind == 'organization' else 'a'} {s.kind}, not "
+                         f"{'an' if kind == 'organization' else 'a'} {kind}; use `{s.kind}`")
+    return s
+
+
+def find_meeting(log: Log, prefix: str) -> Meeting:
+    """The one meeting whose id is `prefix` or starts with it; raise if none or several."""
+    typed = prefix.strip()
+    if typed in log.meetings:
+        return log.meetings[typed]
+    found = [m for mid, m in sorted(log.meetings.items()) if typed and mid.startswith(typed)]
+    if not found:
+        raise NaftaLogError(f"no meeting id starts with {typed!r}; list ids with `nafta-log meetings --format csv`")
+    if len(found) > 1:
+        listed = ", ".join(m.id for m in found[:10]) + (" ..." if len(found) > 10 else "")
+        raise AmbiguousName(f"{typed!r} matches {len(found)} meetings: {listed}; type more of the id")
+    return found[0]

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
-import tempfile
-import time
 from pathlib import Path
 from typing import Iterator, Mapping, NamedTuple
-from contextlib import contextmanager
 
 from nafta_log import records, tomltext
-from nafta_log.errors import ConflictError, LockTimeout, LogNotFound, NaftaLogError, Problem
+from nafta_log.atomic import (CACHE, apply_changes, locked, pending_change, reading, recover,  # noqa: F401
+                              replace_file, write_error, write_file)
+from nafta_log.errors import LogNotFound, NaftaLogError, Problem
 from nafta_log.ids import is_valid_id
 from nafta_log.model import Log, Meeting, Origin, Settings, Stakeholder, Topic
 
@@ -20,8 +17,6 @@ MARKER = "nafta-log.toml"
 TOPICS = "topics.toml"
 STAKEHOLDERS = "stakeholders"
 MEETINGS = "meetings"
-CACHE = ".nafta-log"
-LOCK_TIMEOUT = 10.0
 
 
 def find_root(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> Path:
@@ -111,8 +106,35 @@ def load_topics(root: Path) -> TopicsResult:
 
 
 def load(root: Path) -> LoadResult:
-    """Load every record of the log at `root`; a broken file is left out and reported, never fatal."""
-    settings, problems = load_settings(root)
+    """Load every record of the log at `root`; a broken file is left out and reported, never fatal.
+
+    The files are read under the shared lock, so a multi-file change being made is waited for; one left unfinished
+    by a killed writer (see `apply_changes`) is completed first. Either way no half-done change is read.
+    """
+    problems = complete_interrupted(root)
+    with reading(root):
+        if not pending_change(root):
+            return _load_files(root, problems)
+    problems = complete_interrupted(root)  # a writer was killed while this reader waited for it
+    with reading(root):
+        return _load_files(root, problems)
+
+
+def complete_interrupted(root: Path) -> list[Problem]:
+    """Complete an interrupted multi-file change, if there is one; a problem if it cannot be completed now."""
+    if not pending_change(root):
+        return []
+    try:
+        with locked(root):
+            return []  # taking the lock completes the change
+    except NaftaLogError as exc:
+        return [Problem(f"{CACHE}/journal.json", None, None, f"{exc} (the log may look half-changed)")]
+
+
+def _load_files(root: Path, problems: list[Problem]) -> LoadResult:
+    """Read every record file (call under the shared lock)."""
+    settings, settings_problems = load_settings(root)
+    problems += settings_problems
     log = Log(root=str(root), settings=settings)
     topics = load_topics(root)
     log.topics = topics.topics
@@ -160,86 +182,6 @@ def meeting_path(root: Path, m: Meeting) -> Path:
     return root / MEETINGS / f"{m.date.year:04d}" / f"{m.id}.toml"
 
 
-@contextmanager
-def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the log's write lock (flock on .nafta-log/lock), or fail clearly after `timeout` seconds."""
-    if timeout is None:
-        timeout = float(os.environ.get("NAFTA_LOG_LOCK_TIMEOUT", LOCK_TIMEOUT))
-    cache = root / CACHE
-    try:
-        cache.mkdir(exist_ok=True)
-        fd = os.open(cache / "lock", os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise NaftaLogError(f"cannot lock the log at {root}: {exc.strerror}; nothing was written") from None
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(f"the log is busy: another nafta-log has held its lock for {timeout:g} s; "
-                                      "try again when it has finished") from None
-                time.sleep(0.02)
-        yield
-    finally:
-        os.close(fd)
-
-
-def write_file(path: Path, text: str, *, overwrite: bool) -> None:
-    """Write `text` atomically: temp file in the same folder, fsync, then link (new) or replace (existing)."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise _write_error(path, exc) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())
-        if overwrite:
-            if path.exists():
-                os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-            os.replace(tmp, path)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-            try:
-                os.link(tmp, path)  # fails if the name is taken: never overwrites another record
-            except FileExistsError:
-                raise ConflictError(f"{path} already exists; nothing was written") from None
-            os.unlink(tmp)
-        _fsync_dir(folder)
-    except OSError as exc:
-        raise _write_error(path, exc) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_error(path: Path, exc: OSError) -> NaftaLogError:
-    reason = {errno.ENOSPC: "the disk is full", errno.EROFS: "the folder is read-only",
-              errno.EACCES: "permission denied", errno.EDQUOT: "the disk quota is exceeded"}.get(
-        exc.errno or 0, exc.strerror or str(exc))
-    return NaftaLogError(f"cannot write {path}: {reason}; nothing was changed")
-
-
 def save_stakeholder(root: Path, s: Stakeholder) -> Path:
     """Write a new stakeholder file; refuse if one with its id exists."""
     path = stakeholder_path(root, s.id)
@@ -255,9 +197,9 @@ def save_meeting(root: Path, m: Meeting) -> Path:
 
 
 def save_topics(root: Path, topics: Mapping[str, Topic]) -> Path:
-    """Rewrite topics.toml with the given vocabulary (call under the lock, after reloading it)."""
+    """Write a new topics.toml with the given vocabulary; refuse if one exists (existing ones are edited in place)."""
     path = root / TOPICS
-    write_file(path, tomltext.dumps(records.topics_to_table(topics)), overwrite=True)
+    write_file(path, tomltext.dumps(records.topics_to_table(topics)), overwrite=False)
     return path
 
 
@@ -284,5 +226,5 @@ def init_log(folder: Path, name: str, sample: Path | None = None) -> Path:
         if not gitignore.exists():
             write_file(gitignore, f"{CACHE}/\n", overwrite=False)
     except OSError as exc:
-        raise _write_error(folder, exc) from None
+        raise write_error(folder, exc) from None
     return folder

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from nafta_log.errors import Problem
 
 MAX_FILE_BYTES = 1_000_000  # a record bigger than this is refused (see README, "Limits")
+MAX_DEPTH = 20  # arrays and tables nested deeper than this are refused (records use three levels)
 _POS_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -21,10 +22,11 @@ _KEY_RE = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
 def decode(raw: bytes, path: str) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     """Parse the bytes of one TOML file: its table (None if broken), its text, and the problems that stop it."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, "", [Problem(path, None, None, f"file is {len(raw):,} bytes; records are limited to "
-                                                f"{MAX_FILE_BYTES:,} bytes")]
+        return None, "", [Problem(path, 1, None, f"file is {len(raw):,} bytes; records are limited to "
+                                             f"{MAX_FILE_BYTES:,} bytes")]
     if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+        return None, "", [Problem(path, 1, 1, "the file starts with a byte order mark (BOM), which TOML readers "
+                                          "refuse; save it as UTF-8 without BOM")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -41,11 +43,51 @@ def decode(raw: bytes, path: str) -> tuple[dict[str, Any] | None, str, list[Prob
     if not text.strip():
         return None, text, [Problem(path, 1, None, "empty file")]
     try:
-        return tomllib.loads(text), text, []
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, text, [located(path, exc, text)]
     except RecursionError:
-        return None, text, [Problem(path, None, None, "nested too deeply to read")]
+        table = None
+    if table is None or _too_deep(table):
+        return None, text, [Problem(path, _deep_line(text), None, f"nested more than {MAX_DEPTH} levels deep "
+                                                                  "(arrays or tables inside each other)")]
+    return table, text, []
+
+
+def _too_deep(table: Mapping[str, Any]) -> bool:
+    """True when tables and arrays nest more than MAX_DEPTH levels (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(table, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = value.values() if isinstance(value, Mapping) else value if isinstance(value, list) else ()
+        stack.extend((v, depth + 1) for v in children if isinstance(v, (Mapping, list)))
+    return False
+
+
+def _deep_line(text: str) -> int | None:
+    """The first line where brackets (or a table header's dotted name) go more than MAX_DEPTH levels deep."""
+    depth = 0
+    quote = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if _HEADER_RE.match(line) and line.count(".") + 1 > MAX_DEPTH:
+            return number
+        for ch in line:
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number
+            elif ch in "]}":
+                depth -= 1
+        quote = ""
+    return None
 
 
 def located(path: str, exc: tomllib.TOMLDecodeError, text: str) -> Problem:

@@ -259,7 +259,7 @@ def test_version_and_help() -> None:
     assert invoke(["--version"]).stdout == f"nafta-log {__version__}\n"
     for cmd in (["meetings"], ["show"], ["people"], ["person"], ["topics"], ["who"], ["check"], ["init"],
                 ["add", "meeting"], ["add", "person"], ["add", "organization"], ["add", "topic"], ["sync"], ["history"],
-                ["changes"]):
+                ["changes"], ["edit"], ["rename"], ["remove"], ["reindex"]):
         r = invoke([*cmd, "--help"])
         assert r.exit_code == 0 and "Example" in r.stdout and "nafta-log" in r.stdout, cmd
 

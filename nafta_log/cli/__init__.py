@@ -58,6 +58,7 @@ COMMANDS = {
     "person": ("queries", "person"), "topics": ("queries", "topics"), "who": ("queries", "who"),
     "check": ("admin", "check"), "init": ("admin", "init"), "reindex": ("admin", "reindex"),
     "sync": ("team", "sync"), "history": ("team", "history"), "changes": ("team", "changes"),
+    "edit": ("edit", "edit"), "rename": ("references", "rename"), "remove": ("references", "remove"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}
 
@@ -112,6 +113,13 @@ def _invoked(argv: list[str]) -> str | None:
 
 
 def main() -> None:
-    """Run the command line, building only the command that was asked for."""
+    """Run the command line, building only the command that was asked for; refuse arguments that are not UTF-8."""
+    for number, arg in enumerate(sys.argv[1:], 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            print(f"Error: argument {number} ({visible(arg)}) holds bytes that are not valid UTF-8; nothing was "
+                  "done", file=sys.stderr)
+            raise SystemExit(2) from None
     build_app(_invoked(sys.argv[1:]))(prog_name="nafta-log")
 
