@@ -1,0 +1,94 @@
+"""Who met whom as a network: stakeholders with their meeting counts, pairs with their shared meetings.
+
+Feeds the `who --matrix` heat matrix, the `graph` exports and the report. Cancelled meetings never count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable, NamedTuple
+
+from nafta_log.ids import slugify
+from nafta_log.model import Log, Meeting
+from nafta_log.names import fold
+from nafta_log.query import counted
+
+
+class Network(NamedTuple):
+    """Stakeholder ids with their meeting counts, and pairs (a, b) with the meetings they shared."""
+
+    nodes: dict[str, int]
+    edges: dict[tuple[str, str], int]
+
+
+def network(meetings: Iterable[Meeting]) -> Network:
+    """Count each stakeholder's meetings and each pair's shared meetings (pairs keyed in id order)."""
+    nodes: Counter[str] = Counter()
+    edges: Counter[tuple[str, str]] = Counter()
+    for m in meetings:
+        if not counted(m):
+            continue
+        ps = sorted(dict.fromkeys(m.participants))
+        nodes.update(ps)
+        for i, a in enumerate(ps):
+            for b in ps[i + 1:]:
+                edges[(a, b)] += 1
+    return Network(dict(nodes), dict(edges))
+
+
+def most_active(log: Log, net: Network, top: int | None = None) -> list[str]:
+    """Stakeholder ids by meeting count, most first (then by name), at most `top` of them."""
+    ranked = sorted(net.nodes, key=lambda s: (-net.nodes[s], fold(log.name_of(s)), s))
+    return ranked if top is None else ranked[:top]
+
+
+class Matrix(NamedTuple):
+    """The who-met-whom matrix: counts[i][j] is the meetings ids[i] and ids[j] shared."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    abbreviations: tuple[str, ...]
+    totals: tuple[int, ...]
+    counts: tuple[tuple[int, ...], ...]
+
+
+def matrix(log: Log, meetings: Iterable[Meeting], top: int = 10) -> Matrix:
+    """The matrix of the `top` most active stakeholders in `meetings`, the most active first."""
+    if top < 1:
+        raise ValueError("--top must be at least 1")
+    net = network(meetings)
+    ids = most_active(log, net, top)
+    names = tuple(log.name_of(s) for s in ids)
+    counts = tuple(tuple(net.edges.get((a, b) if a < b else (b, a), 0) if a != b else 0 for b in ids) for a in ids)
+    return Matrix(tuple(ids), names, abbreviate(names), tuple(net.nodes[s] for s in ids), counts)
+
+
+_SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "la", "le", "des", "del", "et", "y", "on", "in", "to"}
+
+
+def abbreviate(names: Iterable[str], size: int = 3) -> tuple[str, ...]:
+    """Short distinct labels: initials of the main words ("Jerry Dias" -> "JD"), numbered when they clash."""
+    base = []
+    for name in names:
+        words = [w for w in re.split(r"[\s\-–—_/.,()]+", slugify_words(name)) if w]
+        main = [w for w in words if w.lower() not in _SMALL_WORDS] or words
+        initials = "".join(w[0] for w in main).upper()
+        if len(initials) < 2 and main:
+            initials = main[0][:2].upper()
+        base.append((initials[:size] or "?"))
+    seen: Counter[str] = Counter(base)
+    used: Counter[str] = Counter()
+    out = []
+    for b in base:
+        if seen[b] > 1:
+            used[b] += 1
+            out.append(f"{b[:size - 1] if len(b) >= size else b}{used[b]}")
+        else:
+            out.append(b)
+    return tuple(out)
+
+
+def slugify_words(name: str) -> str:
+    """`name` in plain ASCII letters and digits, word breaks kept as spaces (for initials)."""
+    return " ".join(slugify(w) for w in name.split())
