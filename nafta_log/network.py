@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 from nafta_log.ids import slugify
 from nafta_log.model import Log, Meeting
@@ -83,7 +83,7 @@ def abbreviate(names: Iterable[str], size: int = 3) -> tuple[str, ...]:
     for b in base:
         if seen[b] > 1:
             used[b] += 1
-            out.append(f"{b[:size - 1] if len(b) >= size else b}{used[b]}")
+            out.append(f"{b[:max(1, size - len(str(seen[b])))]}{used[b]}")
         else:
             out.append(b)
     return tuple(out)
@@ -92,3 +92,17 @@ def abbreviate(names: Iterable[str], size: int = 3) -> tuple[str, ...]:
 def slugify_words(name: str) -> str:
     """`name` in plain ASCII letters and digits, word breaks kept as spaces (for initials)."""
     return " ".join(slugify(w) for w in name.split())
+
+
+def matrix_dict(mx: Matrix) -> dict[str, Any]:
+    """The matrix as JSON-ready data: the stakeholders in order, and the counts row by row."""
+    people = [{"id": i, "name": n, "abbreviation": a, "meetings": t}
+              for i, n, a, t in zip(mx.ids, mx.names, mx.abbreviations, mx.totals)]
+    return {"stakeholders": people, "counts": [list(row) for row in mx.counts]}
+
+
+def matrix_csv(mx: Matrix) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    """The matrix as CSV rows: id, name, meetings, then one column of shared meetings per stakeholder id."""
+    rows = [{"id": i, "name": n, "meetings": t, **dict(zip(mx.ids, row))}
+            for i, n, t, row in zip(mx.ids, mx.names, mx.totals, mx.counts)]
+    return rows, ("id", "name", "meetings", *mx.ids)

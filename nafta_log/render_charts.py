@@ -78,9 +78,8 @@ def matrix_chart(mx: Matrix) -> RenderableType:
         return Text("No meetings match.")
     peak = max((n for row in mx.counts for n in row), default=0)
     cell = max([len(a) for a in mx.abbreviations] + [len(str(peak))])
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", padding=(0, 1),
-                  title=f"Who met whom: shared meetings of the {len(mx.ids)} most active", title_justify="left",
-                  title_style="bold")
+    title = Text(f"Who met whom: shared meetings of the {len(mx.ids)} most active stakeholders", style="bold")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", padding=0)
     table.add_column("", no_wrap=True)
     for a in mx.abbreviations:
         table.add_column(Text(a), justify="right", no_wrap=True, min_width=cell)
@@ -88,17 +87,18 @@ def matrix_chart(mx: Matrix) -> RenderableType:
         cells = [Text("-", style="dim") if i == j else Text(str(n) if n else "·", style=heat_style(n, peak))
                  for j, n in enumerate(mx.counts[i])]
         table.add_row(Text(a, style="bold"), *cells)
-    key = Table.grid(padding=(0, 2))
+    key = Table.grid(padding=(0, 1))
     key.add_column(no_wrap=True, style="bold")
     key.add_column()
     key.add_column(justify="right", no_wrap=True)
+    key.add_column(no_wrap=True)
     for a, name, total in zip(mx.abbreviations, mx.names, mx.totals):
-        key.add_row(Text(a), Text(visible(name)), Text(f"{total} meeting{'s' if total != 1 else ''}"))
-    scale = Text("heat: ")
+        key.add_row(Text(a), Text(visible(name)), Text(str(total)), Text("meeting" if total == 1 else "meetings"))
+    scale = Text("heat scale, shared meetings:")
     for k, style in enumerate(HEAT):
         low = (k * peak) // len(HEAT) + 1
         high = ((k + 1) * peak) // len(HEAT)
         if low <= high:
             scale.append(f" {low}-{high} " if low != high else f" {low} ", style=style)
             scale.append(" ")
-    return Group(table, Text(""), Text("key", style="bold"), key, Text(""), scale)
+    return Group(title, table, Text(""), Text("key", style="bold"), key, Text(""), scale)

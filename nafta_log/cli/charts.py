@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from nafta_log import names
-from nafta_log.cli.common import LogOption, load, out
+from nafta_log.cli.common import Format, LogOption, emit, load, out
 from nafta_log.cli.queries import meeting_query, meetings
 
 
@@ -55,3 +55,15 @@ def timeline(
     from nafta_log import render_charts
     width = shutil.get_terminal_size((80, 24)).columns
     out(render_charts.timeline_chart(tl.timeline(lg, base, by, people, topics), width))
+
+
+def who_matrix(person: Optional[str], fmt: Format, log: Optional[str], top: int) -> None:
+    """`who --matrix`: the shared meetings of the `top` most active stakeholders, as a heat matrix or JSON/CSV."""
+    from nafta_log.errors import UsageError
+    if person is not None:
+        raise UsageError("--matrix shows the most active stakeholders; leave out --person")
+    lg = load(log).log
+    from nafta_log import network, render_charts
+    mx = network.matrix(lg, lg.meetings.values(), top)
+    emit(fmt, lambda: render_charts.matrix_chart(mx), lambda: network.matrix_dict(mx),
+         lambda: network.matrix_csv(mx))

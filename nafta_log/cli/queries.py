@@ -159,6 +159,8 @@ def who(
                       help="Only this stakeholder's counterparts.")] = None,
     fmt: FormatOption = Format.table,
     log: LogOption = None,
+    matrix: Annotated[bool, typer.Option("--matrix", help="A heat matrix of the most active stakeholders.")] = False,
+    top: Annotated[int, typer.Option("--top", min=1, max=16, help="With --matrix: how many (default 10).")] = 10,
 ) -> None:
     """Who met whom: every pair that shared a meeting, with count, first and last date, and topics.
 
@@ -167,7 +169,12 @@ def who(
       nafta-log who
 
       nafta-log who --person Ross
+
+      nafta-log who --matrix --top 8
     """
+    if matrix:
+        from nafta_log.cli.charts import who_matrix
+        return who_matrix(person, fmt, log, top)
     lg = load(log).log
     sid = names.resolve(lg.stakeholders, person).id if person is not None else None
     rows = query.pairs(lg, sid)
