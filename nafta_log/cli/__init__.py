@@ -49,7 +49,7 @@ HELP = ("A plain-text log of stakeholders and meetings: who met whom, when, abou
 COMMANDS = {
     "meetings": ("queries", "meetings"), "show": ("queries", "show"), "people": ("queries", "people"),
     "person": ("queries", "person"), "topics": ("queries", "topics"), "who": ("queries", "who"),
-    "timeline": ("charts", "timeline"),
+    "timeline": ("charts", "timeline"), "graph": ("charts", "graph"),
     "check": ("admin", "check"), "init": ("admin", "init"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}

@@ -1,7 +1,8 @@
-"""The commands that draw: timeline (and the matrix behind `who --matrix`)."""
+"""The commands that draw: timeline, graph (and the matrix behind `who --matrix`)."""
 
 
 import inspect
+import sys
 from typing import Annotated, Any, Optional
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from nafta_log import names
 from nafta_log.cli.common import Format, LogOption, emit, load, out
 from nafta_log.cli.queries import meeting_query, meetings
+from nafta_log.safe import visible
 
 
 def meeting_option(name: str) -> Any:
@@ -67,3 +69,58 @@ def who_matrix(person: Optional[str], fmt: Format, log: Optional[str], top: int)
     mx = network.matrix(lg, lg.meetings.values(), top)
     emit(fmt, lambda: render_charts.matrix_chart(mx), lambda: network.matrix_dict(mx),
          lambda: network.matrix_csv(mx))
+
+
+def graph(
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="svg|dot|mermaid",
+                                     help="svg (laid out by Graphviz; the default), dot or mermaid.")] = "svg",
+    group_by: Annotated[str, typer.Option("--group-by", metavar="country|organization",
+                                          help="Colour stakeholders by country (default) or organization.")] = "country",
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE",
+                                                  help="Write to FILE instead of standard output.")] = None,
+    person: meeting_option("person") = None,
+    topic: meeting_option("topic") = None,
+    from_: meeting_option("from_") = None,
+    to: meeting_option("to") = None,
+    year: meeting_option("year") = None,
+    status: meeting_option("status") = None,
+    location: meeting_option("location") = None,
+    search: meeting_option("search") = None,
+    log: LogOption = None,
+) -> None:
+    """The network of stakeholders: a node per stakeholder sized by meetings, an edge per pair that met.
+
+    Edges are as thick as the meetings the pair shared; nodes are coloured by country or organization. The
+    filters are those of `meetings`. SVG needs Graphviz (`dot`) installed; DOT and Mermaid do not.
+
+    Examples:
+
+      nafta-log graph -o network.svg
+
+      nafta-log graph --format mermaid --topic nafta
+
+      nafta-log graph --format dot --group-by organization -o network.dot
+    """
+    from nafta_log import query, render_graph
+    from nafta_log.errors import UsageError
+    if fmt not in ("svg", "dot", "mermaid"):
+        raise UsageError(f"--format must be svg, dot or mermaid, not {fmt!r}")
+    if group_by not in render_graph.GROUPINGS:
+        raise UsageError(f"--group-by must be country or organization, not {group_by!r}")
+    lg = load(log).log
+    q = meeting_query(lg, person, topic, from_, to, year, status, location, search, None)
+    g = render_graph.build(lg, query.select_meetings(lg, q), group_by)
+    text = {"svg": render_graph.to_svg, "dot": render_graph.to_dot, "mermaid": render_graph.to_mermaid}[fmt](g)
+    write_output(text, output)
+
+
+def write_output(text: str, output: Optional[str]) -> None:
+    """Write `text` atomically to the file `output`, or to standard output when there is none."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    from pathlib import Path
+    from nafta_log import store
+    path = Path(output)
+    store.write_file(path, text, overwrite=path.exists())  # a new file gets the usual permissions
+    print(f"Wrote {visible(str(path))}", file=sys.stderr)

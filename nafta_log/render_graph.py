@@ -1,0 +1,180 @@
+"""The stakeholder network as DOT, Mermaid or SVG text: a node per stakeholder, an edge per pair that met.
+
+Nodes are sized by meetings and coloured by group (country or organization); edges are as thick as the meetings
+the pair shared. The SVG is laid out by Graphviz (`neato`, or `sfdp` for large graphs), run as a subprocess:
+a well-kept layout engine that handles hundreds of nodes. Every label is untrusted text and is escaped for the
+format it goes into.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import shutil
+import subprocess
+from typing import Callable, Iterable, NamedTuple
+
+from nafta_log.errors import NaftaLogError
+from nafta_log.model import Log, Meeting
+from nafta_log.names import fold
+from nafta_log.network import most_active, network
+from nafta_log.safe import visible
+
+GROUPINGS = ("country", "organization")
+# Light fills that keep black text readable (ColorBrewer Set3), then grey for "other".
+PALETTE = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#bc80bd",
+           "#ccebc5", "#ffed6f", "#d9d9d9")
+OTHER = "#eeeeee"
+SFDP_FROM = 150  # nodes; past this neato is slow and sfdp lays out better
+
+
+class Node(NamedTuple):
+    """A stakeholder in the graph."""
+
+    id: str
+    name: str
+    meetings: int
+    group: str
+
+
+class Edge(NamedTuple):
+    """Two stakeholders who shared `weight` meetings."""
+
+    a: str
+    b: str
+    weight: int
+
+
+class Graph(NamedTuple):
+    """Nodes (most active first), edges (heaviest first), and each group's colour in legend order."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    colours: dict[str, str]
+    grouping: str
+
+
+def group_of(log: Log, sid: str, grouping: str) -> str:
+    """The group a stakeholder is drawn in: its country, or its current organization (itself for one)."""
+    s = log.stakeholders.get(sid)
+    if s is None:
+        return "unknown"
+    if grouping == "country":
+        return s.country or "no country"
+    if s.kind == "organization":
+        return s.name
+    role = s.current_role()
+    return log.name_of(role.organization) if role and role.organization else "no organization"
+
+
+def build(log: Log, meetings: Iterable[Meeting], grouping: str = "country") -> Graph:
+    """The network of `meetings`: every stakeholder who took part, every pair that met; groups get colours."""
+    if grouping not in GROUPINGS:
+        raise ValueError(f"--group-by must be one of {', '.join(GROUPINGS)}, not {grouping!r}")
+    net = network(meetings)
+    nodes = tuple(Node(s, log.name_of(s), net.nodes[s], group_of(log, s, grouping)) for s in most_active(log, net))
+    edges = tuple(Edge(a, b, w) for (a, b), w in sorted(net.edges.items(), key=lambda kv: (-kv[1], kv[0])))
+    size: dict[str, int] = {}
+    for n in nodes:
+        size[n.group] = size.get(n.group, 0) + 1
+    groups = sorted(size, key=lambda g: (-size[g], fold(g)))
+    colours = {g: PALETTE[i] if i < len(PALETTE) - 1 else OTHER for i, g in enumerate(groups)}
+    return Graph(nodes, edges, colours, grouping)
+
+
+def node_width(meetings: int) -> float:
+    """The node's width in inches: grows with the square root of its meetings, so area tracks the count."""
+    return round(0.3 + 0.25 * math.sqrt(meetings), 2)
+
+
+def edge_pen(weight: int) -> float:
+    """The edge's line width: 1 for one shared meeting, thicker (logarithmically) for more."""
+    return round(1 + 1.5 * math.log2(weight), 2)
+
+
+def dot_string(text: str) -> str:
+    """`text` as a quoted DOT string that Graphviz shows literally.
+
+    Invisible characters become visible escapes; backslashes are doubled (Graphviz reads \\N, \\n, \\l...
+    in labels); quotes are escaped; & becomes &amp; (Graphviz decodes entities such as &lt; in labels).
+    """
+    body = visible(text).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return f'"{body}"'
+
+
+def to_dot(g: Graph) -> str:
+    """The graph in Graphviz's DOT language, with a legend of the groups as the graph's label."""
+    lines = ["graph stakeholders {",
+             '  graph [layout=neato, overlap=false, splines=true, outputorder=edgesfirst, fontname="Helvetica", '
+             'fontsize=12, labelloc=b, labeljust=l, forcelabels=true, sep="+12"];',
+             '  node [shape=circle, style=filled, fontname="Helvetica", fixedsize=true, color="#555555"];',
+             '  edge [color="#00000066"];']
+    if len(g.nodes) >= SFDP_FROM:
+        lines[1] = lines[1].replace("layout=neato", "layout=sfdp")
+    for n in g.nodes:
+        tooltip = f"{n.name}: {n.meetings} meeting{'s' if n.meetings != 1 else ''}; {g.grouping}: {n.group}"
+        lines.append(f"  {dot_string(n.id)} [label=\"{n.meetings}\", xlabel={dot_string(n.name)}, "
+                     f"tooltip={dot_string(tooltip)}, width={node_width(n.meetings)}, "
+                     f"fontsize=10, fillcolor=\"{g.colours[n.group]}\"];")
+    names = {n.id: n.name for n in g.nodes}
+    for e in g.edges:
+        tooltip = f"{names[e.a]} – {names[e.b]}: {e.weight} shared meeting{'s' if e.weight != 1 else ''}"
+        label = f', label="{e.weight}", fontsize=9' if e.weight > 1 else ""
+        lines.append(f"  {dot_string(e.a)} -- {dot_string(e.b)} [penwidth={edge_pen(e.weight)}, "
+                     f"tooltip={dot_string(tooltip)}{label}];")
+    lines.append(f"  label=<{legend_html(g)}>;")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def legend_html(g: Graph) -> str:
+    """The legend as a Graphviz HTML-like label: a coloured cell per group, names HTML-escaped."""
+    cells = "".join(f'<td bgcolor="{c}">{html.escape(visible(grp), quote=True)}</td>' for grp, c in g.colours.items())
+    return (f'<table border="0" cellspacing="4" cellpadding="3"><tr><td>{html.escape(g.grouping)}:</td>'
+            f"{cells}</tr></table>")
+
+
+def mermaid_text(text: str) -> str:
+    """`text` for inside a quoted Mermaid label: anything but plain letters, digits and spaces as #NNN; codes."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in " ,.()'-") else f"#{ord(c)};" for c in visible(text))
+
+
+def to_mermaid(g: Graph) -> str:
+    """The graph as a Mermaid flowchart: a subgraph per group, nodes coloured by group, edges labelled."""
+    index = {n.id: f"n{i}" for i, n in enumerate(g.nodes)}
+    group_ids = {grp: f"g{i}" for i, grp in enumerate(g.colours)}
+    lines = ["graph LR"]
+    for grp, gid in group_ids.items():
+        lines.append(f"  classDef {gid} fill:{g.colours[grp]},stroke:#555,color:#000")
+    for grp, gid in group_ids.items():
+        lines.append(f'  subgraph {gid}_box["{mermaid_text(grp)}"]')
+        for n in g.nodes:
+            if n.group == grp:
+                lines.append(f'    {index[n.id]}(["{mermaid_text(n.name)} ({n.meetings})"]):::{gid}')
+        lines.append("  end")
+    for e in g.edges:
+        lines.append(f"  {index[e.a]} ---|{e.weight}| {index[e.b]}")
+    for i, e in enumerate(g.edges):
+        lines.append(f"  linkStyle {i} stroke-width:{edge_pen(e.weight)}px")
+    return "\n".join(lines) + "\n"
+
+
+Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
+
+
+def to_svg(g: Graph, run: Runner = subprocess.run, dot: str | None = None) -> str:
+    """The graph laid out and drawn by Graphviz as SVG text (no XML prolog, ready to inline in HTML)."""
+    exe = dot or shutil.which("dot")
+    if exe is None:
+        raise NaftaLogError("the SVG graph is drawn by Graphviz, and its `dot` command is not installed; install "
+                            "it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz), or use "
+                            "--format dot or --format mermaid")
+    try:
+        done = run([exe, "-Tsvg"], input=to_dot(g).encode("utf-8"), capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise NaftaLogError(f"Graphviz failed to draw the graph ({type(exc).__name__}); try --format dot") from None
+    if done.returncode != 0:
+        first = visible(done.stderr.decode("utf-8", "replace").strip().splitlines()[0] if done.stderr else "")
+        raise NaftaLogError(f"Graphviz failed to draw the graph: {first}")
+    svg = done.stdout.decode("utf-8")
+    return svg[svg.index("<svg"):]
