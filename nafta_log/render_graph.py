@@ -67,13 +67,16 @@ def group_of(log: Log, sid: str, grouping: str) -> str:
     return log.name_of(role.organization) if role and role.organization else "no organization"
 
 
-def build(log: Log, meetings: Iterable[Meeting], grouping: str = "country") -> Graph:
-    """The network of `meetings`: every stakeholder who took part, every pair that met; groups get colours."""
+def build(log: Log, meetings: Iterable[Meeting], grouping: str = "country", top: int | None = None) -> Graph:
+    """The network of `meetings`: every stakeholder who took part (the `top` most active), every pair that met."""
     if grouping not in GROUPINGS:
         raise ValueError(f"--group-by must be one of {', '.join(GROUPINGS)}, not {grouping!r}")
     net = network(meetings)
-    nodes = tuple(Node(s, log.name_of(s), net.nodes[s], group_of(log, s, grouping)) for s in most_active(log, net))
-    edges = tuple(Edge(a, b, w) for (a, b), w in sorted(net.edges.items(), key=lambda kv: (-kv[1], kv[0])))
+    nodes = tuple(Node(s, log.name_of(s), net.nodes[s], group_of(log, s, grouping))
+                  for s in most_active(log, net, top))
+    kept = {n.id for n in nodes}
+    edges = tuple(Edge(a, b, w) for (a, b), w in sorted(net.edges.items(), key=lambda kv: (-kv[1], kv[0]))
+                  if a in kept and b in kept)
     size: dict[str, int] = {}
     for n in nodes:
         size[n.group] = size.get(n.group, 0) + 1

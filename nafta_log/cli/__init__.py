@@ -50,6 +50,7 @@ COMMANDS = {
     "meetings": ("queries", "meetings"), "show": ("queries", "show"), "people": ("queries", "people"),
     "person": ("queries", "person"), "topics": ("queries", "topics"), "who": ("queries", "who"),
     "timeline": ("charts", "timeline"), "graph": ("charts", "graph"),
+    "report": ("charts", "report"),
     "check": ("admin", "check"), "init": ("admin", "init"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}

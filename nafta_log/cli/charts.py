@@ -1,4 +1,4 @@
-"""The commands that draw: timeline, graph (and the matrix behind `who --matrix`)."""
+"""The commands that draw: timeline, graph, report (and the matrix behind `who --matrix`)."""
 
 
 import inspect
@@ -124,3 +124,37 @@ def write_output(text: str, output: Optional[str]) -> None:
     path = Path(output)
     store.write_file(path, text, overwrite=path.exists())  # a new file gets the usual permissions
     print(f"Wrote {visible(str(path))}", file=sys.stderr)
+
+
+def report(
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write.")],
+    person: meeting_option("person") = None,
+    topic: meeting_option("topic") = None,
+    from_: meeting_option("from_") = None,
+    to: meeting_option("to") = None,
+    year: meeting_option("year") = None,
+    status: meeting_option("status") = None,
+    location: meeting_option("location") = None,
+    search: meeting_option("search") = None,
+    log: LogOption = None,
+) -> None:
+    """Write one self-contained HTML report to share: figures, timeline, matrix, network, topics, people, meetings.
+
+    The page needs no network and no other file. The filters are those of `meetings`. The network graph is drawn
+    by Graphviz when it is installed; without it the report says so and has everything else.
+
+    Examples:
+
+      nafta-log report -o report.html
+
+      nafta-log report -o dias.html --person Dias --year 2017
+    """
+    from nafta_log import query, render_graph, render_html
+    from nafta_log import report as rp
+    from nafta_log.cli.common import today, warning
+    lg = load(log).log
+    q = meeting_query(lg, person, topic, from_, to, year, status, location, search, None)
+    rep = rp.build_report(lg, query.select_meetings(lg, q), today(), rp.describe(lg, q), render_graph.to_svg)
+    if rep.graph_svg is None and rep.graph_note:
+        warning(rep.graph_note)
+    write_output(render_html.page(rep), output)
