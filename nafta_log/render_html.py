@@ -199,7 +199,7 @@ def person_html(report: Report, sec: Section, index: int) -> str:
     s = sec.stakeholder
     tl = report.timeline._replace(series=(sec.series,))
     peak = max(list(sec.series.counts.values()) + list(sec.series.unknown.values()) + [1])
-    periods = "".join(f'<li{" class=unknown" if unknown else ""}>{e(label)} {bar(n, peak * 2)} {n}</li>'
+    periods = "".join(f'<li{" class=unknown" if unknown else ""}>{e(label)} {bar(n, peak * 3)} {n}</li>'
                       for label, n, unknown in series_rows(tl, sec.series, peak, only_nonzero=True))
     met = ", ".join(f"{e(lg.name_of(p))} ({n})" for p, n in sec.counterparts)
     about = ", ".join(f"{e(lg.topic_name(t))} ({n})" for t, n in sec.topics)
