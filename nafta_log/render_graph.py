@@ -26,6 +26,7 @@ PALETTE = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b
            "#ccebc5", "#ffed6f", "#d9d9d9")
 OTHER = "#eeeeee"
 SFDP_FROM = 150  # nodes; past this neato is slow and sfdp lays out better
+CURVED_UP_TO = 80  # edges; routing curved edges around nodes takes Graphviz minutes for thousands
 
 
 class Node(NamedTuple):
@@ -52,6 +53,18 @@ class Graph(NamedTuple):
     edges: tuple[Edge, ...]
     colours: dict[str, str]
     grouping: str
+    all_nodes: int = 0
+    all_edges: int = 0  # pairs among the nodes shown, before max_edges
+
+    def omitted(self) -> str:
+        """What was left out, in words ("" when nothing was)."""
+        parts = []
+        if len(self.nodes) < self.all_nodes:
+            parts.append(f"the {len(self.nodes)} most active of {self.all_nodes} stakeholders")
+        if len(self.edges) < self.all_edges:
+            parts.append(f"the {len(self.edges)} pair{'s' if len(self.edges) != 1 else ''} with most shared "
+                         f"meetings of {self.all_edges}")
+        return "Showing " + " and ".join(parts) + "." if parts else ""
 
 
 def group_of(log: Log, sid: str, grouping: str) -> str:
@@ -67,8 +80,12 @@ def group_of(log: Log, sid: str, grouping: str) -> str:
     return log.name_of(role.organization) if role and role.organization else "no organization"
 
 
-def build(log: Log, meetings: Iterable[Meeting], grouping: str = "country", top: int | None = None) -> Graph:
-    """The network of `meetings`: every stakeholder who took part (the `top` most active), every pair that met."""
+def build(log: Log, meetings: Iterable[Meeting], grouping: str = "country", top: int | None = None,
+          max_edges: int | None = None) -> Graph:
+    """The network of `meetings`: the `top` most active stakeholders, and the `max_edges` heaviest pairs among them.
+
+    None means all of them.
+    """
     if grouping not in GROUPINGS:
         raise ValueError(f"--group-by must be one of {', '.join(GROUPINGS)}, not {grouping!r}")
     net = network(meetings)
@@ -77,22 +94,23 @@ def build(log: Log, meetings: Iterable[Meeting], grouping: str = "country", top:
     kept = {n.id for n in nodes}
     edges = tuple(Edge(a, b, w) for (a, b), w in sorted(net.edges.items(), key=lambda kv: (-kv[1], kv[0]))
                   if a in kept and b in kept)
+    shown = edges[:max_edges] if max_edges is not None else edges
     size: dict[str, int] = {}
     for n in nodes:
         size[n.group] = size.get(n.group, 0) + 1
     groups = sorted(size, key=lambda g: (-size[g], fold(g)))
     colours = {g: PALETTE[i] if i < len(PALETTE) - 1 else OTHER for i, g in enumerate(groups)}
-    return Graph(nodes, edges, colours, grouping)
+    return Graph(nodes, shown, colours, grouping, len(net.nodes), len(edges))
 
 
-def node_width(meetings: int) -> float:
-    """The node's width in inches: grows with the square root of its meetings, so area tracks the count."""
-    return round(0.3 + 0.25 * math.sqrt(meetings), 2)
+def node_width(meetings: int, peak: int) -> float:
+    """The node's width in inches, 0.35 to 1.5: its area grows with its meetings, relative to the busiest node."""
+    return round(0.35 + 1.15 * math.sqrt(meetings / peak), 2) if peak > 0 else 0.35
 
 
-def edge_pen(weight: int) -> float:
-    """The edge's line width: 1 for one shared meeting, thicker (logarithmically) for more."""
-    return round(1 + 1.5 * math.log2(weight), 2)
+def edge_pen(weight: int, peak: int) -> float:
+    """The edge's line width, 1 for one shared meeting to 6 for the heaviest pair, on a log scale."""
+    return round(1 + 5 * math.log(weight) / math.log(peak), 2) if peak > 1 else 1.0
 
 
 def dot_string(text: str) -> str:
@@ -114,16 +132,20 @@ def to_dot(g: Graph) -> str:
              '  edge [color="#00000066"];']
     if len(g.nodes) >= SFDP_FROM:
         lines[1] = lines[1].replace("layout=neato", "layout=sfdp")
+    if len(g.edges) > CURVED_UP_TO:
+        lines[1] = lines[1].replace("splines=true", "splines=false")
+    top = max((n.meetings for n in g.nodes), default=0)
+    heaviest = max((e.weight for e in g.edges), default=0)
     for n in g.nodes:
         tooltip = f"{n.name}: {n.meetings} meeting{'s' if n.meetings != 1 else ''}; {g.grouping}: {n.group}"
         lines.append(f"  {dot_string(n.id)} [label=\"{n.meetings}\", xlabel={dot_string(n.name)}, "
-                     f"tooltip={dot_string(tooltip)}, width={node_width(n.meetings)}, "
+                     f"tooltip={dot_string(tooltip)}, width={node_width(n.meetings, top)}, "
                      f"fontsize=10, fillcolor=\"{g.colours[n.group]}\"];")
     names = {n.id: n.name for n in g.nodes}
     for e in g.edges:
         tooltip = f"{names[e.a]} – {names[e.b]}: {e.weight} shared meeting{'s' if e.weight != 1 else ''}"
-        label = f', label="{e.weight}", fontsize=9' if e.weight > 1 else ""
-        lines.append(f"  {dot_string(e.a)} -- {dot_string(e.b)} [penwidth={edge_pen(e.weight)}, "
+        label = f', label="{e.weight}", fontsize=9' if e.weight > 1 and len(g.edges) <= CURVED_UP_TO else ""
+        lines.append(f"  {dot_string(e.a)} -- {dot_string(e.b)} [penwidth={edge_pen(e.weight, heaviest)}, "
                      f"tooltip={dot_string(tooltip)}{label}];")
     lines.append(f"  label=<{legend_html(g)}>;")
     lines.append("}")
@@ -157,8 +179,9 @@ def to_mermaid(g: Graph) -> str:
         lines.append("  end")
     for e in g.edges:
         lines.append(f"  {index[e.a]} ---|{e.weight}| {index[e.b]}")
+    heaviest = max((e.weight for e in g.edges), default=0)
     for i, e in enumerate(g.edges):
-        lines.append(f"  linkStyle {i} stroke-width:{edge_pen(e.weight)}px")
+        lines.append(f"  linkStyle {i} stroke-width:{edge_pen(e.weight, heaviest)}px")
     return "\n".join(lines) + "\n"
 
 

@@ -20,6 +20,7 @@ from nafta_log.timeline import Series, Timeline, assemble, count
 
 MATRIX_TOP = 15
 GRAPH_TOP = 100
+GRAPH_EDGES = 300
 
 
 class Overview(NamedTuple):
@@ -118,10 +119,8 @@ def build_report(log: Log, meetings: list[Meeting], generated: dt.date, filters:
     overview = Overview(len(meetings), len(held), len(net.nodes), len({t for m in held for t in m.topics}),
                         len(net.edges), dated[0].date if dated else None, dated[-1].date if dated else None)
     tl = assemble(by, [count(held, by, "", "All meetings")])
-    graph = build(log, held, top=GRAPH_TOP)
-    svg, note = None, ""
-    if len(graph.nodes) < len(net.nodes):
-        note = f"The {len(graph.nodes)} most active of {len(net.nodes)} stakeholders."
+    graph = build(log, held, top=GRAPH_TOP, max_edges=GRAPH_EDGES)
+    svg, note = None, graph.omitted()
     if draw is not None and graph.nodes:
         try:
             svg = draw(graph)

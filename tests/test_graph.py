@@ -25,7 +25,8 @@ def test_graph_of_the_sample_sizes_nodes_by_meetings_and_weights_edges() -> None
     assert (g.edges[0].a, g.edges[0].b, g.edges[0].weight) == ("jerry-dias", "wilbur-ross", 4)
     assert len(g.edges) == 8 and len(g.nodes) == 8
     assert list(g.colours) == ["CA", "US", "CN", "MX"]
-    assert node_width(4) > node_width(1) and edge_pen(4) > edge_pen(1) == 1
+    assert node_width(5, 5) == 1.5 and node_width(1, 5) < node_width(2, 5) and node_width(0, 0) == 0.35
+    assert edge_pen(4, 4) == 6 and edge_pen(1, 4) == 1 == edge_pen(1, 1)
     by_org = build(lg, lg.meetings.values(), "organization")
     assert {n.id: n.group for n in by_org.nodes}["jerry-dias"] == "Unifor"
     with pytest.raises(ValueError, match="country, organization"):
@@ -115,5 +116,21 @@ def test_dot_lists_every_node_and_edge_once() -> None:
     text = to_dot(build(lg, lg.meetings.values()))
     assert text.count(" -- ") == 8
     assert text.count("xlabel=") == 8
-    assert '"jerry-dias" -- "wilbur-ross" [penwidth=4.0' in text
+    assert '"jerry-dias" -- "wilbur-ross" [penwidth=6.0' in text
+    assert "splines=true" in text and "layout=neato" in text
     assert to_mermaid(build(lg, [])).splitlines() == ["graph LR"]
+
+
+def test_large_graphs_keep_the_most_active_and_the_heaviest_pairs() -> None:
+    """--top and --max-edges keep the busiest part of the network and say what was left out."""
+    lg = store.load(SAMPLE).log
+    g = build(lg, lg.meetings.values(), top=4, max_edges=1)
+    assert [n.name for n in g.nodes] == ["Wilbur Ross", "Jerry Dias", "Canadian trade delegation", "Justin Trudeau"]
+    assert [(e.a, e.b) for e in g.edges] == [("jerry-dias", "wilbur-ross")]
+    assert g.omitted() == ("Showing the 4 most active of 8 stakeholders and the 1 pair with most shared meetings "
+                           "of 2.")
+    assert build(lg, lg.meetings.values()).omitted() == ""
+    result = invoke(["graph", "--format", "dot", "--top", "2"], log=SAMPLE)
+    assert result.stderr == ("note: Showing the 2 most active of 8 stakeholders. Change it with --top and "
+                             "--max-edges.\n")
+    assert result.stdout.count(" -- ") == 1

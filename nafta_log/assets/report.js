@@ -44,9 +44,7 @@
         Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         var keyed = rows.map(function (r, i) {
-          var cell = r.cells[col];
-          var key = cell.getAttribute("data-sort");
-          return [key === null ? cell.textContent.toLowerCase() : key, i, r];
+          return [r.cells[col].textContent.toLowerCase(), i, r];
         });
         keyed.sort(function (a, b) {
           var d = a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1];

@@ -78,6 +78,9 @@ def graph(
                                           help="Colour stakeholders by country (default) or organization.")] = "country",
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE",
                                                   help="Write to FILE instead of standard output.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Show the N most active stakeholders.")] = 200,
+    max_edges: Annotated[int, typer.Option("--max-edges", min=0,
+                                           help="Show the N pairs with most shared meetings.")] = 600,
     person: meeting_option("person") = None,
     topic: meeting_option("topic") = None,
     from_: meeting_option("from_") = None,
@@ -91,7 +94,8 @@ def graph(
     """The network of stakeholders: a node per stakeholder sized by meetings, an edge per pair that met.
 
     Edges are as thick as the meetings the pair shared; nodes are coloured by country or organization. The
-    filters are those of `meetings`. SVG needs Graphviz (`dot`) installed; DOT and Mermaid do not.
+    filters are those of `meetings`. SVG needs Graphviz (`dot`) installed; DOT and Mermaid do not. Large logs
+    show the 200 most active stakeholders and the 600 pairs with most shared meetings (see --top, --max-edges).
 
     Examples:
 
@@ -109,7 +113,9 @@ def graph(
         raise UsageError(f"--group-by must be country or organization, not {group_by!r}")
     lg = load(log).log
     q = meeting_query(lg, person, topic, from_, to, year, status, location, search, None)
-    g = render_graph.build(lg, query.select_meetings(lg, q), group_by)
+    g = render_graph.build(lg, query.select_meetings(lg, q), group_by, top, max_edges)
+    if g.omitted():
+        print(f"note: {g.omitted()} Change it with --top and --max-edges.", file=sys.stderr)
     text = {"svg": render_graph.to_svg, "dot": render_graph.to_dot, "mermaid": render_graph.to_mermaid}[fmt](g)
     write_output(text, output)
 
