@@ -20,6 +20,7 @@ from nafta_log.safe import visible
 from nafta_log.timeline import Series, Timeline
 
 LINK_SCHEMES = ("http", "https", "mailto")
+LONG = 1000  # meetings; longer reports lay out their lower sections only when scrolled to (see report.css)
 BAR_STEPS = 50  # bar widths are classes .b0-.b50 (2% steps): inline styles would break the CSP
 
 
@@ -92,7 +93,7 @@ def page(report: Report) -> str:
         f"<header><h1>{e(title)}</h1>"
         f'<p class="meta">Report made by nafta-log on {report.generated.isoformat()}.</p>{filters}'
         f'<nav aria-label="Sections"><ol>{nav}</ol></nav></header>\n'
-        f"<main>{body}</main>\n"
+        f"<main{' class=long' if len(report.meetings) > LONG else ''}>{body}</main>\n"
         '<footer><p>Every figure counts held and scheduled meetings; cancelled meetings are listed but not counted. '
         "Dates known only to the month or year are counted only in periods they certainly fall in.</p></footer>\n"
         f"<script>{script}</script></body></html>\n")

@@ -163,3 +163,26 @@ def test_only_http_https_and_mailto_sources_become_links(browser: Any, hostile_r
     assert not any(h.lower().startswith(("javascript:", "data:")) for h in hrefs)
     assert "javascript:alert(1)" in v.page.inner_text("#meeting-table")
     v.close()
+
+
+def test_long_tables_show_a_page_of_rows_and_more_on_request(browser: Any, tmp_path: Path) -> None:
+    """With 268 meetings the script shows 250, says so, and 'Show all' shows the rest; search counts them all."""
+    import tomli_w
+    root = tmp_path / "log"
+    shutil.copytree(SAMPLE, root)
+    for i in range(260):
+        (root / "meetings" / "2017" / f"2017-05-01-bulk-{i:04x}.toml").write_text(tomli_w.dumps({
+            "title": f"Bulk meeting {i}", "date": "2017-05", "participants": ["jerry-dias", "wilbur-ross"]}), "utf-8")
+    v = Visit(browser, _report(root, tmp_path / "r.html"))
+    page = v.page
+    assert page.inner_text("#meeting-count") == "268 meetings; showing the first 250"
+    assert page.locator("#meeting-table tbody tr:visible").count() == 250
+    page.fill("#meeting-search", "bulk meeting 1")
+    assert page.inner_text("#meeting-count") == "111 of 268 meetings match"
+    page.fill("#meeting-search", "")
+    assert page.inner_text("button.more >> nth=0") == "Show 18 more"
+    page.click("text=Show all")
+    assert page.locator("#meeting-table tbody tr:visible").count() == 268
+    assert page.inner_text("#meeting-count") == "268 meetings"
+    assert v.console == [] and v.errors == []
+    v.close()
