@@ -1,6 +1,7 @@
 """Who met whom as a network: stakeholders with their meeting counts, pairs with their shared meetings.
 
-Feeds the `who --matrix` heat matrix, the `graph` exports and the report. Cancelled meetings never count.
+Feeds the `who --matrix` heat matrix, the graph that `graph` exports (render_graph.py) and the report.
+Cancelled meetings never count.
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ from nafta_log.ids import slugify
 from nafta_log.model import Log, Meeting
 from nafta_log.names import fold
 from nafta_log.query import counted
+
+GROUPINGS = ("country", "organization")
+# Light fills that keep black text readable (ColorBrewer Set3), then grey for "other".
+PALETTE = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#bc80bd",
+           "#ccebc5", "#ffed6f", "#d9d9d9")
+OTHER = "#eeeeee"
 
 
 class Network(NamedTuple):
@@ -41,6 +48,80 @@ def most_active(log: Log, net: Network, top: int | None = None) -> list[str]:
     """Stakeholder ids by meeting count, most first (then by name), at most `top` of them."""
     ranked = sorted(net.nodes, key=lambda s: (-net.nodes[s], fold(log.name_of(s)), s))
     return ranked if top is None else ranked[:top]
+
+
+class Node(NamedTuple):
+    """A stakeholder in the graph."""
+
+    id: str
+    name: str
+    meetings: int
+    group: str
+
+
+class Edge(NamedTuple):
+    """Two stakeholders who shared `weight` meetings."""
+
+    a: str
+    b: str
+    weight: int
+
+
+class Graph(NamedTuple):
+    """Nodes (most active first), edges (heaviest first), and each group's colour in legend order."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    colours: dict[str, str]
+    grouping: str
+    all_nodes: int = 0
+    all_edges: int = 0  # pairs among the nodes shown, before max_edges
+
+    def omitted(self) -> str:
+        """What was left out, in words ("" when nothing was)."""
+        parts = []
+        if len(self.nodes) < self.all_nodes:
+            parts.append(f"the {len(self.nodes)} most active of {self.all_nodes} stakeholders")
+        if len(self.edges) < self.all_edges:
+            parts.append(f"the {len(self.edges)} pair{'s' if len(self.edges) != 1 else ''} with most shared "
+                         f"meetings of {self.all_edges}")
+        return "Showing " + " and ".join(parts) + "." if parts else ""
+
+
+def group_of(log: Log, sid: str, grouping: str) -> str:
+    """The group a stakeholder is drawn in: its country, or its current organization (itself for one)."""
+    s = log.stakeholders.get(sid)
+    if s is None:
+        return "unknown"
+    if grouping == "country":
+        return s.country or "no country"
+    if s.kind == "organization":
+        return s.name
+    role = s.current_role()
+    return log.name_of(role.organization) if role and role.organization else "no organization"
+
+
+def build_graph(log: Log, meetings: Iterable[Meeting], grouping: str = "country", top: int | None = None,
+          max_edges: int | None = None) -> Graph:
+    """The network of `meetings`: the `top` most active stakeholders, and the `max_edges` heaviest pairs among them.
+
+    None means all of them.
+    """
+    if grouping not in GROUPINGS:
+        raise ValueError(f"--group-by must be one of {', '.join(GROUPINGS)}, not {grouping!r}")
+    net = network(meetings)
+    nodes = tuple(Node(s, log.name_of(s), net.nodes[s], group_of(log, s, grouping))
+                  for s in most_active(log, net, top))
+    kept = {n.id for n in nodes}
+    edges = tuple(Edge(a, b, w) for (a, b), w in sorted(net.edges.items(), key=lambda kv: (-kv[1], kv[0]))
+                  if a in kept and b in kept)
+    shown = edges[:max_edges] if max_edges is not None else edges
+    size: dict[str, int] = {}
+    for n in nodes:
+        size[n.group] = size.get(n.group, 0) + 1
+    groups = sorted(size, key=lambda g: (-size[g], fold(g)))
+    colours = {g: PALETTE[i] if i < len(PALETTE) - 1 else OTHER for i, g in enumerate(groups)}
+    return Graph(nodes, shown, colours, grouping, len(net.nodes), len(edges))
 
 
 class Matrix(NamedTuple):

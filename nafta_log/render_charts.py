@@ -26,6 +26,7 @@ def bar_width(series: int, width: int = 80) -> int:
 
 
 def _cell(n: int, peak: int, width: int) -> Text:
+    """A bar of up to `width` characters for `n` of at most `peak`, then the count; a dim 0 for none."""
     if n == 0:
         return Text("0", style="dim")
     size = max(1, round(width * n / peak)) if peak else 0

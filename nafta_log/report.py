@@ -14,8 +14,7 @@ from nafta_log import query
 from nafta_log.errors import NaftaLogError
 from nafta_log.model import Log, Meeting, PartialDate, Stakeholder
 from nafta_log.names import fold
-from nafta_log.network import Matrix, matrix, most_active, network
-from nafta_log.render_graph import Graph, build
+from nafta_log.network import Graph, Matrix, build_graph, matrix, most_active, network
 from nafta_log.timeline import Series, Timeline, assemble, count
 
 MATRIX_TOP = 15
@@ -105,6 +104,7 @@ def sections(log: Log, meetings: list[Meeting], by: str) -> tuple[Section, ...]:
 
 
 def _ranked(counter: Counter[str], name: Callable[[str], str], top: int) -> tuple[tuple[str, int], ...]:
+    """The `top` most counted keys with their counts, most first, then by name."""
     return tuple(sorted(counter.items(), key=lambda kv: (-kv[1], fold(name(kv[0])), kv[0]))[:top])
 
 
@@ -119,7 +119,7 @@ def build_report(log: Log, meetings: list[Meeting], generated: dt.date, filters:
     overview = Overview(len(meetings), len(held), len(net.nodes), len({t for m in held for t in m.topics}),
                         len(net.edges), dated[0].date if dated else None, dated[-1].date if dated else None)
     tl = assemble(by, [count(held, by, "", "All meetings")])
-    graph = build(log, held, top=GRAPH_TOP, max_edges=GRAPH_EDGES)
+    graph = build_graph(log, held, top=GRAPH_TOP, max_edges=GRAPH_EDGES)
     svg, note = None, graph.omitted()
     if draw is not None and graph.nodes:
         try:

@@ -34,13 +34,6 @@ class Period(NamedTuple):
             return f"{self.year:04d}-Q{self.index}"
         return f"{self.year:04d}"
 
-    def first_day(self) -> dt.date:
-        """The first day of the period."""
-        if self.by == "year":
-            return dt.date(self.year, 1, 1)
-        month = self.index if self.by == "month" else 3 * self.index - 2
-        return dt.date(self.year, month, 1)
-
     def next(self) -> Period:
         """The period right after this one."""
         size = {"month": 12, "quarter": 4, "year": 1}[self.by]

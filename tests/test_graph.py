@@ -11,7 +11,8 @@ import pytest
 from conftest import SAMPLE, invoke
 from hostile import IMG, SCRIPT, add_hostile_records
 from nafta_log import store
-from nafta_log.render_graph import build, dot_string, edge_pen, mermaid_text, node_width, to_dot, to_mermaid
+from nafta_log.network import build_graph as build
+from nafta_log.render_graph import dot_string, edge_pen, mermaid_text, node_width, to_dot, to_mermaid
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -45,6 +46,7 @@ def test_mermaid_labels_encode_everything_but_plain_text() -> None:
 
 
 def _hostile(tmp_path: Path) -> Path:
+    """A copy of the sample log with hostile records added."""
     root = tmp_path / "log"
     shutil.copytree(SAMPLE, root)
     add_hostile_records(root)

@@ -22,11 +22,13 @@ def test_abbreviations_are_initials_of_the_main_words_and_distinct() -> None:
 
 
 def _log(meetings: list[Meeting], names: dict[str, str]) -> Log:
+    """A log in memory with these meetings and people."""
     people = {i: Stakeholder(id=i, kind="person", name=n) for i, n in names.items()}
     return Log("/x", Settings(), people, {}, {m.id: m for m in meetings})
 
 
 def _m(mid: str, *who: str, status: str = "held") -> Meeting:
+    """A meeting on 1 May 2017 between `who`."""
     return Meeting(id=mid, title=mid, date=PartialDate(2017, 5, 1), participants=who, status=status)
 
 

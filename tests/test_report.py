@@ -46,18 +46,22 @@ class _Collect(HTMLParser):
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Record the tag; start collecting text inside script and style."""
         self.tags.append((tag, dict(attrs)))
         self._in = tag if tag in self.inline else None
 
     def handle_endtag(self, tag: str) -> None:
+        """Stop collecting text."""
         self._in = None
 
     def handle_data(self, data: str) -> None:
+        """Keep the text of a script or style element."""
         if self._in:
             self.inline[self._in].append(data)
 
 
 def _hostile_report(tmp_path: Path) -> str:
+    """The HTML of the report of a hostile copy of the sample log."""
     root = tmp_path / "log"
     shutil.copytree(SAMPLE, root)
     add_hostile_records(root)
@@ -116,3 +120,24 @@ def test_report_needs_an_output_file() -> None:
     result = invoke(["report"], log=SAMPLE)
     assert result.exit_code == 2
     assert "Missing option '--output'" in result.output
+
+
+def test_report_data_of_the_sample() -> None:
+    """The figures, the timeline's granularity, sections most active first, and the filters in words."""
+    import datetime as dt
+    from nafta_log import query, store
+    from nafta_log.report import build_report, describe, granularity
+    lg = store.load(SAMPLE).log
+    ms = query.select_meetings(lg, query.MeetingQuery())
+    rep = build_report(lg, ms, dt.date(2017, 12, 12))
+    o = rep.overview
+    assert (o.meetings, o.counted, o.stakeholders, o.pairs, o.topics, str(o.first), str(o.last)) == (
+        8, 8, 8, 8, 5, "2017", "2018")
+    assert rep.timeline.by == "month" and rep.graph_svg is None and rep.graph_note == ""
+    assert [(s.stakeholder.name, s.meetings) for s in rep.sections[:2]] == [("Wilbur Ross", 5), ("Jerry Dias", 4)]
+    assert rep.sections[1].role == "President, Unifor (CA)"
+    assert rep.sections[1].counterparts == (("wilbur-ross", 4),)
+    assert granularity([m._replace(date=m.date.__class__(2010)) for m in ms[:1]] + ms) == "quarter"
+    q = query.MeetingQuery(people=("jerry-dias",), topics=("nafta",), start=dt.date(2017, 1, 1), search="rules")
+    assert describe(lg, q) == "with Jerry Dias; about NAFTA renegotiation; from 2017-01-01; text contains 'rules'"
+    assert describe(lg, query.MeetingQuery()) == ""

@@ -51,6 +51,7 @@ class Visit:
         self.page.wait_for_load_state("load")
 
     def _dialog(self, dialog: Any) -> None:
+        """Record and dismiss a dialog (alert, confirm, prompt)."""
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 
@@ -60,6 +61,7 @@ class Visit:
 
 
 def _report(root: Path, out: Path, *args: str) -> Path:
+    """Run `nafta-log report` on `root` into `out`."""
     result = invoke(["report", "-o", str(out), *args], log=root)
     assert result.exit_code == 0, result.output
     return out

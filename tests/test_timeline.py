@@ -93,6 +93,7 @@ def test_periods_between_runs_across_years() -> None:
 
 
 def _log(*meetings: Meeting) -> Log:
+    """A log in memory with these meetings; each participant id is a person named in capitals."""
     people = {s: Stakeholder(id=s, kind="person", name=s.upper()) for m in meetings for s in m.participants}
     return Log("/x", Settings(), people, {}, {m.id: m for m in meetings})
 

@@ -18,6 +18,16 @@ def meeting_option(name: str) -> Any:
     return inspect.signature(meetings).parameters[name].annotation
 
 
+PersonFilter = meeting_option("person")
+TopicFilter = meeting_option("topic")
+FromFilter = meeting_option("from_")
+ToFilter = meeting_option("to")
+YearFilter = meeting_option("year")
+StatusFilter = meeting_option("status")
+LocationFilter = meeting_option("location")
+SearchFilter = meeting_option("search")
+
+
 def timeline(
     person: Annotated[Optional[list[str]], typer.Option("--person", "-p", metavar="NAME",
                       help="A row of this stakeholder's meetings; repeat for several. With one person, a row "
@@ -26,12 +36,12 @@ def timeline(
                      help="A row of the meetings about this topic; repeat for several.")] = None,
     by: Annotated[str, typer.Option("--by", metavar="month|quarter|year",
                                     help="The period to count by (default: month).")] = "month",
-    from_: meeting_option("from_") = None,
-    to: meeting_option("to") = None,
-    year: meeting_option("year") = None,
-    status: meeting_option("status") = None,
-    location: meeting_option("location") = None,
-    search: meeting_option("search") = None,
+    from_: FromFilter = None,
+    to: ToFilter = None,
+    year: YearFilter = None,
+    status: StatusFilter = None,
+    location: LocationFilter = None,
+    search: SearchFilter = None,
     log: LogOption = None,
 ) -> None:
     """Meetings per month, quarter or year as a bar chart: a column per person or topic, a line per period.
@@ -56,7 +66,8 @@ def timeline(
     import shutil
     from nafta_log import render_charts
     width = shutil.get_terminal_size((80, 24)).columns
-    out(render_charts.timeline_chart(tl.timeline(lg, base, by, people, topics), width))
+    counterparts = max(1, min(8, (width - 22) // 24 - 1))  # as many "with NAME" columns as fit the screen
+    out(render_charts.timeline_chart(tl.timeline(lg, base, by, people, topics, counterparts), width))
 
 
 def who_matrix(person: Optional[str], fmt: Format, log: Optional[str], top: int) -> None:
@@ -81,14 +92,14 @@ def graph(
     top: Annotated[int, typer.Option("--top", min=1, help="Show the N most active stakeholders.")] = 200,
     max_edges: Annotated[int, typer.Option("--max-edges", min=0,
                                            help="Show the N pairs with most shared meetings.")] = 600,
-    person: meeting_option("person") = None,
-    topic: meeting_option("topic") = None,
-    from_: meeting_option("from_") = None,
-    to: meeting_option("to") = None,
-    year: meeting_option("year") = None,
-    status: meeting_option("status") = None,
-    location: meeting_option("location") = None,
-    search: meeting_option("search") = None,
+    person: PersonFilter = None,
+    topic: TopicFilter = None,
+    from_: FromFilter = None,
+    to: ToFilter = None,
+    year: YearFilter = None,
+    status: StatusFilter = None,
+    location: LocationFilter = None,
+    search: SearchFilter = None,
     log: LogOption = None,
 ) -> None:
     """The network of stakeholders: a node per stakeholder sized by meetings, an edge per pair that met.
@@ -105,15 +116,15 @@ def graph(
 
       nafta-log graph --format dot --group-by organization -o network.dot
     """
-    from nafta_log import query, render_graph
+    from nafta_log import network, query, render_graph
     from nafta_log.errors import UsageError
     if fmt not in ("svg", "dot", "mermaid"):
         raise UsageError(f"--format must be svg, dot or mermaid, not {fmt!r}")
-    if group_by not in render_graph.GROUPINGS:
+    if group_by not in network.GROUPINGS:
         raise UsageError(f"--group-by must be country or organization, not {group_by!r}")
     lg = load(log).log
     q = meeting_query(lg, person, topic, from_, to, year, status, location, search, None)
-    g = render_graph.build(lg, query.select_meetings(lg, q), group_by, top, max_edges)
+    g = network.build_graph(lg, query.select_meetings(lg, q), group_by, top, max_edges)
     if g.omitted():
         print(f"note: {g.omitted()} Change it with --top and --max-edges.", file=sys.stderr)
     text = {"svg": render_graph.to_svg, "dot": render_graph.to_dot, "mermaid": render_graph.to_mermaid}[fmt](g)
@@ -134,14 +145,14 @@ def write_output(text: str, output: Optional[str]) -> None:
 
 def report(
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="The HTML file to write.")],
-    person: meeting_option("person") = None,
-    topic: meeting_option("topic") = None,
-    from_: meeting_option("from_") = None,
-    to: meeting_option("to") = None,
-    year: meeting_option("year") = None,
-    status: meeting_option("status") = None,
-    location: meeting_option("location") = None,
-    search: meeting_option("search") = None,
+    person: PersonFilter = None,
+    topic: TopicFilter = None,
+    from_: FromFilter = None,
+    to: ToFilter = None,
+    year: YearFilter = None,
+    status: StatusFilter = None,
+    location: LocationFilter = None,
+    search: SearchFilter = None,
     log: LogOption = None,
 ) -> None:
     """Write one self-contained HTML report to share: figures, timeline, matrix, network, topics, people, meetings.
