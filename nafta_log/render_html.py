@@ -236,6 +236,13 @@ def sources_html(m: Meeting) -> str:
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
+def date_cell(m: Meeting) -> str:
+    """The meeting's date as text; a multi-day one may wrap after its "..", never inside a date."""
+    if m.end is not None and m.end != m.date.as_date():
+        return f'<span class="nw">{m.date}..</span><wbr><span class="nw">{m.end.isoformat()}</span>'
+    return str(m.date)
+
+
 def meetings_html(lg: Log, meetings: Iterable[Meeting]) -> str:
     """Every meeting in date order, with its sources; sortable and searchable when the script runs.
 
@@ -246,7 +253,7 @@ def meetings_html(lg: Log, meetings: Iterable[Meeting]) -> str:
     rows = []
     for m in ms:
         status = '<td class="cancelled">' if m.status == "cancelled" else "<td>"
-        rows.append(f"<tr><td>{e(m.date_text())}</td><td>{e(m.title)}</td>"
+        rows.append(f"<tr><td>{date_cell(m)}</td><td>{e(m.title)}</td>"
                     f'<td>{e(", ".join(lg.name_of(p) for p in m.participants))}</td>'
                     f'<td>{e(", ".join(lg.topic_name(t) for t in m.topics))}</td><td>{e(m.location)}</td>'
                     f"{status}{e(m.status)}</td><td>{sources_html(m)}</td></tr>")

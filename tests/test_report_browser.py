@@ -98,6 +98,7 @@ def test_sample_report_loads_without_console_errors_and_shows_everything(browser
     assert {"Jerry Dias", "Wilbur Ross", "Li Keqiang"} <= set(graph_text)
     assert page.locator("#network svg g.edge").count() == 8
     assert page.locator("#meeting-table tbody tr").count() == 8
+    assert page.locator("button.more").count() == 2 and not page.locator("button.more").first.is_visible()
     assert page.locator("#topics tbody tr").count() == 5
     assert page.locator("#matrix tbody tr").count() == 8
     assert page.locator("#timeline tbody th").all_inner_texts() == [
