@@ -177,3 +177,22 @@ def test_sample_log_loads_for_the_library_api() -> None:
     assert tl.unknown == (Unknown("month", 2017),)
     assert [(s.label, s.total, s.unknown) for s in tl.series] == [
         ("Jerry Dias", 4, {Unknown("month", 2017): 3}), ("with Wilbur Ross", 4, {Unknown("month", 2017): 3})]
+
+
+def test_charts_print_hostile_names_literally() -> None:
+    """Rich markup and escape codes in names are shown as text in the timeline and the matrix."""
+    import io
+    from nafta_log.network import matrix
+    from nafta_log.render import make_console
+    from nafta_log.render_charts import matrix_chart, timeline_chart
+    lg = _log(meeting("2017-01-05", who=("a", "b"), mid="m1"))
+    evil = "[red]Evil[/red] \x1b[31m"
+    lg.stakeholders["a"] = lg.stakeholders["a"]._replace(name=evil)
+    buf = io.StringIO()
+    console = make_console(buf, {"COLUMNS": "100"})
+    console.print(timeline_chart(timeline(lg, MeetingQuery(), "month", ("a",))))
+    console.print(matrix_chart(matrix(lg, lg.meetings.values())))
+    text = buf.getvalue()
+    assert "\x1b" not in text
+    assert text.count("[red]Evil[/red] \\x1b[31m") == 2
+    assert cells(text.splitlines()[1]) == ["month", "[red]Evil[/red] \\x1b[31m", "with B"]
