@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 from nafta_log.model import Log, Meeting
 from nafta_log.names import fold
@@ -169,3 +169,21 @@ def counterpart_series(log: Log, meetings: list[Meeting], person: str, by: str, 
     met: Counter[str] = Counter(p for m in meetings for p in dict.fromkeys(m.participants) if p != person)
     ranked = sorted(met, key=lambda p: (-met[p], fold(log.name_of(p)), p))[:top]
     return [count((m for m in meetings if p in m.participants), by, p, f"with {log.name_of(p)}") for p in ranked]
+
+
+def timeline_dict(tl: Timeline) -> dict[str, Any]:
+    """JSON-ready data: the periods and unknown buckets in order, and each series' counts in that order."""
+    labels = [p.label() for p in tl.periods] + [u.label() for u in tl.unknown]
+    series = [{"id": s.key or None, "label": s.label, "total": s.total, "year_only": s.year_only,
+               "counts": [s.counts.get(p, 0) for p in tl.periods] + [s.unknown.get(u, 0) for u in tl.unknown]}
+              for s in tl.series]
+    return {"by": tl.by, "periods": labels, "series": series}
+
+
+def timeline_csv(tl: Timeline) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    """CSV rows: one per period and unknown bucket, a column of counts per series (by its label)."""
+    data = timeline_dict(tl)
+    columns = ("period", *(s["label"] for s in data["series"]))
+    rows = [{"period": label, **{s["label"]: s["counts"][i] for s in data["series"]}}
+            for i, label in enumerate(data["periods"])]
+    return rows, columns

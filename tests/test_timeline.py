@@ -196,3 +196,18 @@ def test_charts_print_hostile_names_literally() -> None:
     assert "\x1b" not in text
     assert text.count("[red]Evil[/red] \\x1b[31m") == 2
     assert cells(text.splitlines()[1]) == ["month", "[red]Evil[/red] \\x1b[31m", "with B"]
+
+
+def test_timeline_json_and_csv_for_scripts() -> None:
+    """--format json gives periods and counts per series; csv a row per period, a column per series."""
+    import csv
+    import io
+    import json
+    data = json.loads(invoke(["timeline", "-p", "Dias", "--format", "json"], log=SAMPLE).stdout)
+    assert data == {"by": "month", "periods": ["2017-12", "2017, month unknown"], "series": [
+        {"id": "jerry-dias", "label": "Jerry Dias", "total": 4, "year_only": 3, "counts": [1, 3]},
+        {"id": "wilbur-ross", "label": "with Wilbur Ross", "total": 4, "year_only": 3, "counts": [1, 3]}]}
+    rows = list(csv.DictReader(io.StringIO(invoke(["timeline", "--by", "quarter", "--format", "csv"],
+                                                  log=SAMPLE).stdout)))
+    assert rows == [{"period": "2017-Q4", "All meetings": "4"}, {"period": "2017, quarter unknown", "All meetings": "3"},
+                    {"period": "2018, quarter unknown", "All meetings": "1"}]

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from nafta_log import names
-from nafta_log.cli.common import Format, LogOption, emit, load, out
+from nafta_log.cli.common import Format, FormatOption, LogOption, emit, load
 from nafta_log.cli.queries import meeting_query, meetings
 from nafta_log.safe import visible
 
@@ -42,6 +42,7 @@ def timeline(
     status: StatusFilter = None,
     location: LocationFilter = None,
     search: SearchFilter = None,
+    fmt: FormatOption = Format.table,
     log: LogOption = None,
 ) -> None:
     """Meetings per month, quarter or year as a bar chart: a column per person or topic, a line per period.
@@ -54,6 +55,8 @@ def timeline(
       nafta-log timeline --person Dias --by year
 
       nafta-log timeline --topic nafta --topic auto-sector --by quarter --from 2017
+
+      nafta-log timeline --person Dias --by month --format csv
     """
     from nafta_log import timeline as tl
     from nafta_log.errors import UsageError
@@ -66,8 +69,11 @@ def timeline(
     import shutil
     from nafta_log import render_charts
     width = shutil.get_terminal_size((80, 24)).columns
-    counterparts = max(1, min(8, (width - 22) // 24 - 1))  # as many "with NAME" columns as fit the screen
-    out(render_charts.timeline_chart(tl.timeline(lg, base, by, people, topics, counterparts), width))
+    # A chart gets as many "with NAME" columns as fit the screen; JSON and CSV get eight.
+    counterparts = max(1, min(8, (width - 22) // 24 - 1)) if fmt is Format.table else 8
+    chart = tl.timeline(lg, base, by, people, topics, counterparts)
+    emit(fmt, lambda: render_charts.timeline_chart(chart, width), lambda: tl.timeline_dict(chart),
+         lambda: tl.timeline_csv(chart))
 
 
 def who_matrix(person: Optional[str], fmt: Format, log: Optional[str], top: int) -> None:
