@@ -40,7 +40,7 @@ from nafta_log.errors import NaftaLogError, Problem
 from nafta_log.ids import is_valid_id
 from nafta_log.model import Log, Meeting, Origin, PartialDate, Settings, Stakeholder, Topic
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILE = "index.sqlite3"
 STAMP = "stamp"
 STAMP_MARGIN_NS = 1_000_000_000
@@ -265,6 +265,7 @@ def _parse(root: str, rel: str, meta: tuple[int, int, int, int] | None = None) -
             rows = topics
         elif kind == "settings":
             problems = records.settings_from_table(table, origin)[1]
+            rows = True
         if kind in ("meeting", "stakeholder") and not is_valid_id(stem):
             problems = [*problems, Problem(rel, None, None, f"file name {stem!r} is not a valid {kind} id "
                                                             "(lower-case letters, digits and single hyphens)")]

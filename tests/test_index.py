@@ -208,3 +208,12 @@ def test_a_read_only_log_is_answered_from_memory(sample: Path, monkeypatch: pyte
     r = invoke(["meetings", "-p", "Dias", "--format", "json"], log=sample)
     assert r.exit_code == 0 and len(json.loads(r.stdout)) == 4
     assert not (sample / ".nafta-log" / index.FILE).exists()
+
+
+def test_settings_come_from_the_index(sample: Path) -> None:
+    """The log's name and date order are read back from the index, and a change to them is seen."""
+    assert Index.open(sample).settings().name == "NAFTA renegotiation, 2017 (sample log)"
+    marker = sample / "nafta-log.toml"
+    marker.write_text(marker.read_text() + '\n[settings]\ndate_order = "DMY"\n')
+    r = invoke(["meetings", "--from", "04/12/2017", "--to", "04/12/2017", "--format", "json"], log=sample)
+    assert [m["title"] for m in json.loads(r.stdout)] == ["Trudeau meets Premier Li Keqiang in Beijing"]

@@ -59,6 +59,7 @@ COMMANDS = {
     "check": ("admin", "check"), "init": ("admin", "init"), "reindex": ("admin", "reindex"),
     "sync": ("team", "sync"), "history": ("team", "history"), "changes": ("team", "changes"),
     "edit": ("edit", "edit"), "rename": ("references", "rename"), "remove": ("references", "remove"),
+    "timeline": ("charts", "timeline"), "graph": ("charts", "graph"), "report": ("charts", "report"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}
 

@@ -146,6 +146,8 @@ def who(
                       help="Only this stakeholder's counterparts.")] = None,
     fmt: FormatOption = Format.table,
     log: LogOption = None,
+    matrix: Annotated[bool, typer.Option("--matrix", help="A heat matrix of the most active stakeholders.")] = False,
+    top: Annotated[int, typer.Option("--top", min=1, max=16, help="With --matrix: how many (default 10).")] = 10,
 ) -> None:
     """Who met whom: every pair that shared a meeting, with count, first and last date, and topics.
 
@@ -154,7 +156,12 @@ def who(
       nafta-log who
 
       nafta-log who --person Ross
+
+      nafta-log who --matrix --top 8
     """
+    if matrix:
+        from nafta_log.cli.charts import who_matrix
+        return who_matrix(person, fmt, log, top)
     ix = open_index(log)
     sid = iquery.resolve_stakeholder(ix, person).id if person is not None else None
     lg, rows = iquery.pairs(ix, sid)
