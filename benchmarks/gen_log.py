@@ -2,9 +2,9 @@
 
     python benchmarks/gen_log.py DIR --meetings N [--seed S]
 
-The log has ~40 topics, N/20 stakeholders (at least 50, at most 5,000; a fifth of them organizations)
-and N meetings whose participants are drawn Zipf-like, so a few people are in many meetings. The first,
-most active person is always "Jerry Dias" (alias "Dias"), so benchmarks can query `--person Dias`.
+The log has ~40 topics, 400 stakeholders at every size (a fifth of them organizations) and N meetings whose
+participants are drawn Zipf-like, so a few people are in many meetings. "Jerry Dias" (alias "Dias") takes part
+in exactly 24 meetings at every size, so `--person Dias` asks the same question of a small and a large log.
 The same seed always writes the same log.
 """
 
@@ -323,9 +323,17 @@ def write_topics(out: Writer) -> list[tuple[str, str]]:
     return [(tid, name) for tid, name, _, _ in TOPICS]
 
 
+STAKEHOLDERS = 400  # the people and organizations a desk follows: a bounded population, at every log size
+DIAS_MEETINGS = 24  # the benchmarks' `--person Dias` answer is the same size at 1,000 and 100,000 meetings
+
+
 def stakeholder_count(meetings: int) -> int:
-    """About one stakeholder for every 20 meetings, at least 50 and at most 5,000."""
-    return max(50, min(5000, meetings // 20))
+    """A fixed population of stakeholders: meetings accumulate over the years, the people met do not grow with them.
+
+    This is what makes "a log of 100,000 meetings answers as fast as a log of 100" a fair comparison: `people`
+    lists the same number of rows at every size.
+    """
+    return STAKEHOLDERS
 
 
 def make_organizations(rng: random.Random, count: int, taken: set[str]) -> list[Organization]:
@@ -407,7 +415,8 @@ class MeetingMaker:
 
     def __init__(self, rng: random.Random, stakeholders: list[Stakeholder], topics: list[tuple[str, str]]) -> None:
         self.rng = rng
-        self.people = [stakeholders[0], *rng.sample(stakeholders[1:], len(stakeholders) - 1)]
+        self.dias = stakeholders[0]  # takes part in exactly DIAS_MEETINGS meetings, at every log size
+        self.people = rng.sample(stakeholders[1:], len(stakeholders) - 1)
         self.people_weights = zipf_weights(len(self.people), 1.0)
         self.topics = rng.sample(topics, len(topics))
         self.topic_weights = zipf_weights(len(self.topics), 0.8)
@@ -488,10 +497,12 @@ class MeetingMaker:
                 ("time", dt.time(8 + int(self.rng.random() * 10), self.pick((0, 30))) if timed else None),
                 ("timezone", self.pick(TIMEZONES) if timed else None)]
 
-    def meeting(self) -> tuple[str, str]:
-        """One meeting: its path relative to the log root and its file text."""
+    def meeting(self, with_dias: bool = False) -> tuple[str, str]:
+        """One meeting: its path relative to the log root and its file text (Jerry Dias among them if asked)."""
         rng = self.rng
         who = [self.people[i] for i in self.draw(self.people_weights, 2 + int(rng.random() * 5))]
+        if with_dias:
+            who[int(rng.random() * len(who))] = self.dias
         topics = [self.topics[i] for i in self.draw(self.topic_weights, self.pick((1, 1, 1, 2, 2, 2, 3, 3)))]
         phrases = [phrase(name) for _, name in topics]
         day, recorded = self.date()
@@ -517,8 +528,8 @@ def generate(root: Path, meetings: int, seed: int) -> tuple[int, int]:
     topics = write_topics(out)
     stakeholders = write_stakeholders(rng, out, stakeholder_count(meetings))
     maker = MeetingMaker(rng, stakeholders, topics)
-    for _ in range(meetings):
-        out.write(*maker.meeting())
+    for i in range(meetings):
+        out.write(*maker.meeting(with_dias=i < DIAS_MEETINGS))
     return len(stakeholders), len(topics)
 
 
