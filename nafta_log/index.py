@@ -377,10 +377,31 @@ class Index:
         return index
 
     def _build(self, progress: Callable[[int, int], None] | None, stamp: bool = True) -> None:
-        """Fill an empty index from every file of the log."""
+        """Fill an empty index from every file of the log, inserting while the workers parse.
+
+        The index is a cache, so it is written without waiting for the disk (synchronous = OFF); the row that
+        marks it complete is written last, so a build cut short is found incomplete and done again.
+        """
         started = time.time_ns()
         files = _all_files(self.root)
-        self._apply(list(_parse_many(self.root, files, progress)), deleted=[], full=True)
+        con = self.con
+        mode = con.execute("PRAGMA journal_mode").fetchone()[0]
+        for pragma in ("synchronous = OFF", "journal_mode = OFF", "cache_size = -262144", "temp_store = MEMORY"):
+            con.execute(f"PRAGMA {pragma}")  # a cache being built from scratch needs no journal; 256 MB of pages
+        stats = _Stats()
+        taken: dict[str, str] = {}
+        batch: list[Parsed] = []
+        for parsed in _parse_many(self.root, files, progress):
+            batch.append(parsed)
+            if len(batch) >= 2_000:
+                self._apply(batch, [], full=True, stats=stats, taken=taken)
+                batch = []
+        self._apply(batch, [], full=True, stats=stats, taken=taken)
+        with con:
+            stats.write(con)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        for pragma in ("synchronous = NORMAL", f"journal_mode = {mode}", "cache_size = -2000"):
+            con.execute(f"PRAGMA {pragma}")
         if stamp:
             self._stamp(started)
 
@@ -461,8 +482,14 @@ class Index:
         except OSError:
             pass
 
-    def _apply(self, parsed: list[Parsed], deleted: list[str], full: bool) -> None:
-        """Write parsed files into the index and drop deleted ones, in one transaction."""
+    def _apply(self, parsed: list[Parsed], deleted: list[str], full: bool, stats: _Stats | None = None,
+               taken: dict[str, str] | None = None) -> None:
+        """Write parsed files into the index and drop deleted ones, in one transaction.
+
+        A full build passes `stats` (the summaries are counted in Python as rows go by, far faster than SQL
+        joins over the whole log) and `taken` (meeting ids seen so far); other changes update the summaries of
+        the stakeholders and topics they touch.
+        """
         con = self.con
         with con:
             affected_people: set[str] = set()
@@ -474,7 +501,6 @@ class Index:
                             [(rel, *meta) for rel, meta, *_ in parsed])
             problems: list[tuple[Any, ...]] = []
             meetings, parts, mtopics, people, keys, roles = [], [], [], [], [], []
-            taken = {} if full else None
             renamed: list[str] = []  # stakeholders (re)read: their names order the topics' rankings
             for rel, meta, kind, encoded, probs, rows in parsed:
                 problems += [(rel, line, col, msg) for line, col, msg in probs]
@@ -489,6 +515,8 @@ class Index:
                         continue
                     first, last, skey, status, date, participants, topics = rows
                     meetings.append((stem, rel, first, last, skey, status, date, encoded))
+                    if stats is not None:
+                        stats.meeting(skey, status, participants, topics)
                     parts += [(p, stem) for p in participants]
                     mtopics += [(t, stem) for t in topics]
                     affected_people.update(participants)
@@ -500,6 +528,8 @@ class Index:
                     roles += [(stem, org) for org in orgs]
                     affected_people.add(stem)
                     renamed.append(stem)
+                    if stats is not None:
+                        stats.names[stem] = name
                 elif kind == "topics":
                     self._store_topics(rows)
                 elif kind == "settings":
@@ -516,13 +546,12 @@ class Index:
                     affected_topics.update(r[0] for r in con.execute(
                         "SELECT DISTINCT t.topic FROM participants p JOIN meeting_topics t ON t.meeting = p.meeting "
                         "WHERE p.stakeholder = ?", (sid,)))
-            self._update_stats(None if full else affected_people, None if full else affected_topics)
-            if full:
-                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            if stats is None:
+                self._update_stats(None if full else affected_people, None if full else affected_topics)
 
     def _taken(self, mid: str, rel: str, taken: dict[str, str] | None) -> str | None:
         """The other file already holding meeting id `mid`, if any (a duplicate id across year folders)."""
-        if taken is not None:
+        if taken is not None:  # a full build: ids seen so far are in `taken`, not yet all in the table
             other = taken.setdefault(mid, rel)
             return other if other != rel else None
         row = self.con.execute("SELECT path FROM meetings WHERE id = ?", (mid,)).fetchone()
@@ -708,6 +737,51 @@ class Index:
 
 
 TOP_PARTICIPANTS = 10
+
+
+class _Stats:
+    """The per-person and per-topic summaries of a whole log, counted as its meetings are read."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.people: dict[str, list[Any]] = {}  # id -> [meetings, last skey]
+        self.topics: dict[str, list[Any]] = {}  # id -> [meetings, first skey, last skey]
+        self.pairs: dict[tuple[str, str], int] = {}  # (topic, stakeholder) -> meetings
+
+    def meeting(self, skey: str, status: str, participants: Sequence[str], topics: Sequence[str]) -> None:
+        """Count one meeting (cancelled meetings do not count, as in query.py)."""
+        if status == "cancelled":
+            return
+        for p in participants:
+            entry = self.people.get(p)
+            if entry is None:
+                self.people[p] = [1, skey]
+            else:
+                entry[0] += 1
+                if skey > entry[1]:
+                    entry[1] = skey
+        for t in topics:
+            entry = self.topics.get(t)
+            if entry is None:
+                self.topics[t] = [1, skey, skey]
+            else:
+                entry[0] += 1
+                if skey < entry[1]:
+                    entry[1] = skey
+                if skey > entry[2]:
+                    entry[2] = skey
+            for p in participants:
+                self.pairs[(t, p)] = self.pairs.get((t, p), 0) + 1
+
+    def write(self, con: sqlite3.Connection) -> None:
+        """Store the summaries in people_stats and topic_stats."""
+        con.executemany("INSERT INTO people_stats VALUES (?, ?, ?)", [(p, n, last) for p, (n, last) in self.people.items()])
+        per: dict[str, list[tuple[str, int, str | None]]] = {}
+        for (t, p), n in self.pairs.items():
+            per.setdefault(t, []).append((p, n, self.names.get(p)))
+        con.executemany("INSERT INTO topic_stats VALUES (?, ?, ?, ?, ?)",
+                        [(t, n, first, last, json.dumps(_ranked(per.get(t, []))))
+                         for t, (n, first, last) in self.topics.items()])
 
 
 def _ranked(counts: Iterable[tuple[str, int, str | None]]) -> list[tuple[str, int]]:
