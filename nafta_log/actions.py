@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import secrets
 from pathlib import Path
+from typing import Mapping, Sequence
 
 from nafta_log import names, store
 from nafta_log.errors import ConflictError, NaftaLogError, UsageError
@@ -55,12 +56,16 @@ def new_meeting(log: Log, *, title: str, date: PartialDate, participants: list[s
         raise UsageError(f"--time needs a date known to the day, not {str(date)!r}")
     if timezone is not None and time is None:
         raise UsageError("--timezone needs --time")
-    surnames = [log.stakeholders[i].name.split()[-1] if log.stakeholders[i].kind == "person"
-                else log.stakeholders[i].name for i in ids[:3]]
-    return Meeting(id=meeting_id(str(date), " ".join(surnames) or title_ or "meeting"), title=title_ or "",
+    return Meeting(id=meeting_id(str(date), id_words(log.stakeholders, ids) or title_ or "meeting"), title=title_ or "",
                    date=date, end=end, time=time, timezone=timezone, status=status, participants=tuple(ids),
                    topics=tuple(topic_ids), location=clean_text(location, "the location"),
                    summary=clean_text(summary, "the summary", limit=MAX_TEXT), sources=tuple(sources))
+
+
+def id_words(stakeholders: Mapping[str, Stakeholder], ids: Sequence[str]) -> str:
+    """The words a meeting id is made from: the surnames (or organization names) of its first three participants."""
+    return " ".join(stakeholders[i].name.split()[-1] if stakeholders[i].kind == "person" else stakeholders[i].name
+                    for i in ids[:3])
 
 
 def add_meeting(root: Path, meeting: Meeting) -> tuple[Meeting, Path]:

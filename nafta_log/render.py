@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Iterable
+from contextlib import contextmanager
+from typing import IO, Callable, Iterable, Iterator
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -186,3 +187,17 @@ def pairs_table(log: Log, rows: list[PairRow], person: str | None = None) -> Tab
 def problem_line(problem: Problem) -> str:
     """A problem as one safe line: `path:line:col: message`."""
     return visible(str(problem))
+
+
+@contextmanager
+def progress_bar(file: IO[str], label: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar on `file` (a terminal); yields the callback that moves it to (done, total)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    console = make_console(file)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(visible(label), total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+        yield update
