@@ -42,7 +42,7 @@ def test_summary_counts_meetings_not_rows_and_reports_every_trap(empty_log: Path
     out = _import(empty_log)
     assert out == [
         "uk-ministers-extract.csv (uk-ministers): 45 rows read, 17 meetings found",
-        "  meetings created: 17; already in the log (same source file and row): 0",
+        "  meetings created: 17; already in the log (same source row): 0",
         "  stakeholders created: 63 (13 people, 50 organizations); updated with new roles or names: 0",
         "merged: 1",
         "  meeting loaded more than once under new Meeting IDs (same Original File and Row): counted once (1: line 4)",
@@ -115,13 +115,13 @@ def test_reimport_adds_nothing_and_dry_run_writes_nothing(empty_log: Path) -> No
     before = _files(empty_log)
     out = _import(empty_log, "--dry-run")
     assert out[0].startswith("Dry run: uk-ministers-extract.csv")
-    assert out[1] == "  meetings would create: 17; already in the log (same source file and row): 0"
+    assert out[1] == "  meetings would create: 17; already in the log (same source row): 0"
     assert out[-1] == "Nothing was written (--dry-run)."
     assert _files(empty_log) == before
     _import(empty_log)
     after_first = _files(empty_log)
     out = _import(empty_log)
-    assert out[1:3] == ["  meetings created: 0; already in the log (same source file and row): 17",
+    assert out[1:3] == ["  meetings created: 0; already in the log (same source row): 17",
                         "  stakeholders created: 0 (0 people, 0 organizations); updated with new roles or names: 0"]
     assert _files(empty_log) == after_first
 
@@ -156,9 +156,9 @@ def test_whole_file_gives_7654_meetings_91_for_cameron_in_2013_and_reimport_adds
     """The issue's acceptance check on the real 15,781-row file (about 20 s)."""
     out = _import(empty_log, path=FULL)
     assert out[:2] == ["MixedProcessedData.csv (uk-ministers): 15,781 rows read, 7,654 meetings found",
-                       "  meetings created: 7,654; already in the log (same source file and row): 0"]
+                       "  meetings created: 7,654; already in the log (same source row): 0"]
     assert "rows skipped: none" in out
     assert any(ln.startswith("  year 1930 is far outside") and "(77: " in ln for ln in out)
     assert len(_meetings(empty_log, "--person", "David Cameron", "--year", "2013")) == 91
     again = _import(empty_log, path=FULL)
-    assert again[1] == "  meetings created: 0; already in the log (same source file and row): 7,654"
+    assert again[1] == "  meetings created: 0; already in the log (same source row): 7,654"

@@ -15,7 +15,7 @@ from nafta_log import store
 from nafta_log.errors import UsageError
 from nafta_log.importers import core
 
-PRESETS = {"uk-ministers": "uk_ministers"}
+PRESETS = {"uk-ministers": "uk_ministers", "uk-quarterly": "uk_quarterly", "eu-mep": "eu_mep"}
 
 
 def parse_csv(path: Path, preset: str | None, **options: Any) -> core.Parsed:

@@ -277,7 +277,7 @@ def summary_lines(r: Report) -> list[str]:
     people = sum(1 for s in pl.new_stakeholders if s.kind == "person")
     out = [f"{'Dry run: ' if r.dry_run else ''}{r.file} ({r.preset}): {plural(p.rows, 'row')} read, "
            f"{plural(len(p.meetings), 'meeting')} found",
-           f"  meetings {verb}: {len(pl.meetings):,}; already in the log (same source file and row): {pl.already:,}",
+           f"  meetings {verb}: {len(pl.meetings):,}; already in the log (same source row): {pl.already:,}",
            f"  stakeholders {verb}: {len(pl.new_stakeholders):,} ({people:,} people, "
            f"{len(pl.new_stakeholders) - people:,} organizations); updated with new roles or names: "
            f"{len(pl.changed_stakeholders):,}"]

@@ -23,8 +23,8 @@ from typing import Iterable, NamedTuple
 from nafta_log.names import fold
 
 _C1 = re.compile("[\u0080-\u009f]")
-_MOJIBAKE = re.compile("[ÃÂÅÄ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-                       "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_CONTINUATION = "".join(sorted({bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0xC0)}))
+_MOJIBAKE = re.compile(f"[\u00c2-\u00df][{re.escape(_CONTINUATION)}]|[\u00e0-\u00ef][{re.escape(_CONTINUATION)}]{{2}}")
 _SPACES = re.compile(r"\s+")
 
 
@@ -34,13 +34,20 @@ def repair(text: str) -> tuple[str, bool]:
     if _C1.search(fixed):
         fixed = _C1.sub(_cp1252_char, fixed)
     if _MOJIBAKE.search(fixed):
-        for codec in ("cp1252", "latin-1"):
-            try:
-                fixed = fixed.encode(codec).decode("utf-8")
-                break
-            except UnicodeError:
-                continue
+        fixed = _MOJIBAKE.sub(_utf8_char, fixed)
     return fixed, fixed != text
+
+
+def _utf8_char(match: re.Match[str]) -> str:
+    """The character whose UTF-8 bytes were read as cp1252 ('Ã©' -> 'é'), or the text as it was."""
+    raw = match.group()
+    try:
+        return raw.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        try:
+            return raw.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return raw
 
 
 def _cp1252_char(match: re.Match[str]) -> str:
