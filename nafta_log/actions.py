@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import secrets
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from nafta_log import names, store
 from nafta_log.errors import ConflictError, NaftaLogError, UsageError
@@ -66,6 +66,19 @@ def id_words(stakeholders: Mapping[str, Stakeholder], ids: Sequence[str]) -> str
     """The words a meeting id is made from: the surnames (or organization names) of its first three participants."""
     return " ".join(stakeholders[i].name.split()[-1] if stakeholders[i].kind == "person" else stakeholders[i].name
                     for i in ids[:3])
+
+
+def merge_roles(roles: tuple[Role, ...], more: Iterable[Role]) -> tuple[Role, ...]:
+    """`roles` with the new (title, organization) pairs added; a title replaces an untitled role at the same place."""
+    out = list(roles)
+    for r in more:
+        if any((o.title, o.organization) == (r.title, r.organization) for o in out):
+            continue
+        if not r.title and any(o.organization == r.organization for o in out):
+            continue
+        out = [o for o in out if o.title or o.organization != r.organization]
+        out.append(r)
+    return tuple(out)
 
 
 def add_meeting(root: Path, meeting: Meeting) -> tuple[Meeting, Path]:

@@ -293,6 +293,15 @@ def write_batch(files: Sequence[tuple[str | Path, str]], *, overwrite: bool = Fa
                 os.unlink(tmp)
 
 
+def remove_file(path: Path) -> None:
+    """Delete one record file and make the deletion durable (fsync of its folder)."""
+    try:
+        os.unlink(path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise NaftaLogError(f"cannot remove {path}: {_reason(exc)}") from None
+
+
 def _sync_filesystem(somewhere: str) -> None:
     """Flush every written file of the filesystem holding `somewhere` to disk, in one call."""
     try:

@@ -115,7 +115,7 @@ def test_reimport_adds_nothing_and_dry_run_writes_nothing(empty_log: Path) -> No
     before = _files(empty_log)
     out = _import(empty_log, "--dry-run")
     assert out[0].startswith("Dry run: uk-ministers-extract.csv")
-    assert out[1] == "  meetings would create: 17; already in the log (same source row): 0"
+    assert out[1] == "  meetings to create: 17; already in the log (same source row): 0"
     assert out[-1] == "Nothing was written (--dry-run)."
     assert _files(empty_log) == before
     _import(empty_log)

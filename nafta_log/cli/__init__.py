@@ -49,7 +49,7 @@ HELP = ("A plain-text log of stakeholders and meetings: who met whom, when, abou
 COMMANDS = {
     "meetings": ("queries", "meetings"), "show": ("queries", "show"), "people": ("queries", "people"),
     "person": ("queries", "person"), "topics": ("queries", "topics"), "who": ("queries", "who"),
-    "check": ("admin", "check"), "init": ("admin", "init"),
+    "check": ("admin", "check"), "init": ("admin", "init"), "merge": ("exchange", "merge"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}
 # command group -> (module in nafta_log.cli, help, {subcommand: function}).

@@ -19,7 +19,15 @@ PRESETS = {"uk-ministers": "uk_ministers", "uk-quarterly": "uk_quarterly", "eu-m
 
 
 def parse_csv(path: Path, preset: str | None, **options: Any) -> core.Parsed:
-    """Read a CSV file with a preset's rules."""
+    """Read a CSV file with a preset's rules, or with the columns named by `mapping` (--map) when there is none."""
+    if preset is None:
+        if not options.get("mapping"):
+            raise UsageError("say how to read the file: --preset NAME (uk-ministers, uk-quarterly, eu-mep) "
+                             "or --map COLUMN=FIELD for each column to import")
+        from nafta_log.importers import mapped
+        return mapped.parse(path, **options)
+    if options.get("mapping"):
+        raise UsageError("give --preset or --map, not both")
     if preset not in PRESETS:
         known = ", ".join(PRESETS)
         raise UsageError(f"unknown preset {preset!r}; the presets are {known}")
@@ -30,7 +38,7 @@ def parse_csv(path: Path, preset: str | None, **options: Any) -> core.Parsed:
 def import_csv(root: Path, path: Path, preset: str | None, *, dry_run: bool = False,
                progress: core.Progress | None = None, **options: Any) -> core.Report:
     """Import a CSV file into the log at `root` under its lock; with `dry_run`, plan it and write nothing."""
-    parsed = parse_csv(path, preset, **options)
+    parsed = parse_csv(path, preset, date_order=store.load_settings(root)[0].date_order, **options)
     with store.locked(root):
         log = store.load(root).log
         plan = core.plan(log, parsed, progress)

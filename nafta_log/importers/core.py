@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from nafta_log import records, store, tomltext
-from nafta_log.actions import MAX_TEXT, MAX_TITLE, id_words
+from nafta_log.actions import MAX_TEXT, MAX_TITLE, id_words, merge_roles
 from nafta_log.ids import is_valid_id, meeting_id, slugify
 from nafta_log.model import Log, Meeting, PartialDate, Role, Source, Stakeholder
 from nafta_log.names import fold
@@ -157,19 +157,6 @@ class _Stakeholders:
         return sid
 
 
-def merge_roles(roles: tuple[Role, ...], more: Iterable[Role]) -> tuple[Role, ...]:
-    """`roles` with the new (title, organization) pairs added; a title replaces an untitled role at the same place."""
-    out = list(roles)
-    for r in more:
-        if any((o.title, o.organization) == (r.title, r.organization) for o in out):
-            continue
-        if not r.title and any(o.organization == r.organization for o in out):
-            continue
-        out = [o for o in out if o.title or o.organization != r.organization]
-        out.append(r)
-    return tuple(out)
-
-
 def _title(m: Incoming) -> tuple[str, str | None]:
     """The meeting's title (the subject, or whom it was with) and its summary (the whole subject when too long)."""
     title = m.title or "Meeting with " + ", ".join(p.name for p in m.parties[1:4] or m.parties[:1])
@@ -273,7 +260,7 @@ def plural(n: int, word: str) -> str:
 def summary_lines(r: Report) -> list[str]:
     """The summary printed after an import, one plain line each."""
     p, pl = r.parsed, r.plan
-    verb = "would create" if r.dry_run else "created"
+    verb = "to create" if r.dry_run else "created"
     people = sum(1 for s in pl.new_stakeholders if s.kind == "person")
     out = [f"{'Dry run: ' if r.dry_run else ''}{r.file} ({r.preset}): {plural(p.rows, 'row')} read, "
            f"{plural(len(p.meetings), 'meeting')} found",
