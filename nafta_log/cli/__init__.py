@@ -50,13 +50,14 @@ COMMANDS = {
     "meetings": ("queries", "meetings"), "show": ("queries", "show"), "people": ("queries", "people"),
     "person": ("queries", "person"), "topics": ("queries", "topics"), "who": ("queries", "who"),
     "check": ("admin", "check"), "init": ("admin", "init"), "merge": ("exchange", "merge"),
+    "export": ("exchange", "export"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}
 # command group -> (module in nafta_log.cli, help, {subcommand: function}).
 GROUPS = {
     "add": ("add", "Add a meeting, person, organization or topic.", ADD_COMMANDS),
     "import": ("exchange", "Import meetings and stakeholders from other tools and public registries.",
-               {"csv": "import_csv"}),
+               {"csv": "import_csv", "json": "import_json"}),
 }
 
 
