@@ -136,6 +136,7 @@ def _when(m: Meeting, day: dt.date) -> list[str]:
 
 
 def _source_line(s: Any) -> str:
+    """A source as one line of an event's description."""
     parts = [s.publisher, s.title, str(s.published) if s.published else None, s.url]
     return "Source: " + " - ".join(p for p in parts if p)
 
@@ -211,8 +212,10 @@ def write_sqlite(log: Log, sel: Selection, path: Path) -> list[str]:
 
 
 def _text(value: Any) -> str | None:
+    """A date (or any value) as text, None kept."""
     return str(value) if value is not None else None
 
 
 def _opt(value: Any) -> str | None:
+    """A value as text for a TEXT column, None kept."""
     return None if value is None else str(value)

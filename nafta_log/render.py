@@ -199,5 +199,6 @@ def progress_bar(file: IO[str], label: str) -> Iterator[Callable[[int, int], Non
         task = bar.add_task(visible(label), total=None)
 
         def update(done: int, total: int) -> None:
+            """Move the bar to `done` of `total`."""
             bar.update(task, completed=done, total=total)
         yield update

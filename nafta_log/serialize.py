@@ -103,6 +103,7 @@ def to_markdown(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
     """A GitHub-flavoured Markdown table with a header; every cell is literal text (markup characters escaped,
     newlines as <br>, invisible characters as visible escapes)."""
     def cell(value: Any) -> str:
+        """One cell as literal Markdown text."""
         text = str(_cell(value))
         lines = (_MARKDOWN_SPECIAL.sub(r"\\\1", visible(ln)) for ln in text.split("\n"))
         return "<br>".join(lines)

@@ -333,6 +333,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _reason(exc: OSError) -> str:
+    """What an OSError means, in words a user can act on."""
     return {errno.ENOSPC: "the disk is full", errno.EROFS: "the folder is read-only",
             errno.EACCES: "permission denied", errno.EDQUOT: "the disk quota is exceeded"}.get(
         exc.errno or 0, exc.strerror or str(exc))

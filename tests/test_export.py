@@ -16,6 +16,7 @@ from nafta_log import records, store
 
 
 def _export(log: Path, *args: str) -> object:
+    """Run `export ARGS` and check it succeeded."""
     result = invoke(["export", *args], log=log)
     assert result.exit_code == 0, result.output
     return result
@@ -92,6 +93,7 @@ def test_sqlite_export_opens_in_datasette(sample: Path, tmp_path: Path) -> None:
     _export(sample, "--format", "sqlite", "-o", str(db_path))
 
     async def fetch() -> tuple[dict, dict]:
+        """The meetings table and a full-text search, as Datasette serves them."""
         ds = datasette_app.Datasette([str(db_path)])
         rows = await ds.client.get("/log/meetings.json?_shape=array&_sort=id")
         search = await ds.client.get("/log/meetings.json?_search=Beijing&_shape=array")

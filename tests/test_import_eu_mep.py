@@ -18,6 +18,7 @@ FULL = REPO.parent / "shared" / "realdata" / "eu-mep-meetings" / "mepmeetings.cs
 
 
 def _import(log: Path, path: Path = EXTRACT) -> list[str]:
+    """Import `path` with the eu-mep preset; the summary lines."""
     result = invoke(["import", "csv", str(path), "--preset", "eu-mep"], log=log)
     assert result.exit_code == 0, result.output
     return lines(result.stdout)
@@ -98,6 +99,7 @@ def test_whole_file_23050_rows_less_11_duplicates_and_the_known_answers(empty_lo
     from nafta_log import query, store
     log = store.load(empty_log).log
     def count(sid: str, year: int | None = None) -> int:
+        """Meetings of stakeholder `sid` (in `year`)."""
         return sum(1 for m in log.meetings.values() if sid in m.participants
                    and (year is None or m.date.year == year))
     assert [count("niklas-nienass", y) for y in (2019, 2020, 2021)] == [109, 157, 55]

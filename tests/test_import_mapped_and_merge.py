@@ -12,6 +12,7 @@ EXTRACT = REPO / "tests" / "data" / "uk-ministers-extract.csv"
 
 
 def _files(root: Path) -> dict[str, bytes]:
+    """Every record file of the log and its bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.toml")}
 
 

@@ -17,6 +17,7 @@ FULL = REALDATA / "uk-ministers-meetings" / "MixedProcessedData.csv"
 
 
 def _import(log: Path, *extra: str, path: Path = EXTRACT) -> list[str]:
+    """Import `path` with the uk-ministers preset; the summary lines."""
     result = invoke(["import", "csv", str(path), "--preset", "uk-ministers", *extra], log=log)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
@@ -24,14 +25,17 @@ def _import(log: Path, *extra: str, path: Path = EXTRACT) -> list[str]:
 
 
 def _files(root: Path) -> dict[str, bytes]:
+    """Every record file of the log and its bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.toml")}
 
 
 def _toml(path: Path) -> dict:
+    """A record file as a dict."""
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def _meetings(log: Path, *args: str) -> list[dict]:
+    """The meetings `meetings ARGS --format json` lists."""
     result = invoke(["meetings", *args, "--format", "json"], log=log)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)

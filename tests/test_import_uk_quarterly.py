@@ -14,10 +14,12 @@ RAW = REPO.parent / "shared" / "realdata" / "uk-cabinet-office-raw"
 
 
 def _run(log: Path, name: str, *extra: str) -> object:
+    """Import a file of tests/data with the uk-quarterly preset."""
     return invoke(["import", "csv", str(DATA / name), "--preset", "uk-quarterly", *extra], log=log)
 
 
 def _files(root: Path) -> dict[str, bytes]:
+    """Every record file of the log and its bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.toml")}
 
 

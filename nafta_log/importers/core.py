@@ -103,6 +103,7 @@ class _Stakeholders:
     """The log's stakeholders indexed by folded name and alias, growing as the plan adds new ones."""
 
     def __init__(self, log: Log) -> None:
+        """Index the log's stakeholders by kind and folded name or alias."""
         self.records: dict[str, Stakeholder] = dict(log.stakeholders)
         self.by_name: dict[tuple[str, str], str] = {}
         self.new: dict[str, Stakeholder] = {}
@@ -113,6 +114,7 @@ class _Stakeholders:
             self._index(s)
 
     def _index(self, s: Stakeholder) -> None:
+        """Make a stakeholder findable by its name and aliases."""
         for name in (s.name, *s.aliases):
             self.by_name.setdefault((s.kind, self.fold(name)), s.id)
 
@@ -123,6 +125,7 @@ class _Stakeholders:
         return self.known[party]
 
     def _find(self, party: Party) -> str:
+        """Match `party` to a stakeholder by name or alias, adding new roles and spellings, or create it."""
         sid = None
         for name in (party.name, *party.aliases):
             sid = self.by_name.get((party.kind, self.fold(name)))
@@ -150,6 +153,7 @@ class _Stakeholders:
         return sid
 
     def _free_id(self, base: str) -> str:
+        """`base`, or `base-2`, `base-3`... when a stakeholder already has that id."""
         sid, n = base, 1
         while sid in self.records or not is_valid_id(sid):
             n += 1
@@ -246,6 +250,7 @@ def lines_of(notes: Iterable[Note], limit: int = 12) -> str:
 
 
 def _grouped(notes: list[Note]) -> list[str]:
+    """Notes with the same message as one line each: the message, how many, and their lines."""
     by: dict[str, list[Note]] = defaultdict(list)
     for n in notes:
         by[n.message].append(n)

@@ -63,6 +63,7 @@ def with_header(text: str, path: Path) -> tuple[list[str], Iterator[tuple[int, d
     header = [h.strip() for h in header]
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        """Each record after the header as a dict."""
         for line, row in it:
             yield line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
     return header, rows()

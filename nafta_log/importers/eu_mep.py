@@ -124,6 +124,7 @@ def parse(path: Path, **_: object) -> Parsed:
 
 
 def _source(path: Path, row: dict[str, str], index: str | None, fingerprint: str) -> Source:
+    """The source of a row: file, index, fingerprint (its identity) and the member's EP id."""
     number = row[index].strip() if index is not None else ""
     extra: dict[str, object] = {"file": path.name, "row": int(number) if number.isdigit() else number,
                                 "fingerprint": fingerprint}

@@ -38,6 +38,7 @@ def parse_mapping(items: list[str]) -> dict[str, list[str]]:
 
 
 def _date(text: str, today: dt.date, date_order: str | None) -> PartialDate:
+    """An ISO date as precise as written, else a date read as typed dates are (a DateError if unsure)."""
     try:
         return PartialDate.parse(text)
     except ValueError:

@@ -108,6 +108,7 @@ def _strip_name(part: str) -> str:
 
 
 def _words(text: str) -> list[str]:
+    """The lower-case words of a part, split at spaces, hyphens, slashes, brackets and '&'."""
     return [w.lower() for w in re.split(r"[\s\-/()&]+", text) if w]
 
 
@@ -149,20 +150,24 @@ def _canonical_rank(name: str) -> str:
 
 
 class _Peerage(NamedTuple):
+    """A peer's name taken apart: rank, peerage name and territorial designation."""
+
     rank: str
     title: str           # the peerage name: 'Ahmad' in 'Lord Tariq Ahmad of Wimbledon'
     territory: str | None
 
 
 def _peerage(name: str) -> _Peerage | None:
+    """The parts of a peer's name ('Lord Tariq Ahmad of Wimbledon'), or None for anyone else."""
     words = name.split()
     if len(words) < 2 or words[0] not in _RANKS.values():
         return None
     body, _, territory = " ".join(words[1:]).partition(" of ")
-    return _Peerage(words[0], body.split()[-1], territory or None)
+    return _Peerage(words[0], body.replace("-", " ").split()[-1], territory or None)
 
 
 def _territory_key(territory: str) -> str:
+    """A territorial designation folded for comparison ('St John's', 'St Johns' and 'St John' are one)."""
     return re.sub(r"['’]|s\b", "", fold(territory))
 
 

@@ -36,6 +36,7 @@ class _Meeting:
     """The rows of one source meeting, gathered."""
 
     def __init__(self, line: int, row: dict[str, str]) -> None:
+        """Start a meeting at its first row."""
         self.line = line
         self.row = row
         self.organisations: dict[str, str] = {}

@@ -65,10 +65,12 @@ def parse_month(text: str, line: int, quarter: tuple[int, tuple[int, int, int]] 
 
 
 def _year(digits: str) -> int:
+    """'13' -> 2013, '2013' -> 2013."""
     return int(digits) + (2000 if len(digits) == 2 else 0)
 
 
 def _quarter_year(text: str, line: int, quarter: tuple[int, tuple[int, int, int]] | None) -> int:
+    """The year of --quarter, or a UsageError that refuses the import when it was not given."""
     if quarter is None:
         raise UsageError(f"line {line}: the date {clean(text)!r} has no year, and --preset uk-quarterly cannot "
                          "know it; give the quarter the file covers, e.g. --quarter 2013Q2; nothing was imported")
