@@ -134,7 +134,7 @@ def _emit(table: Mapping[str, Any], prefix: tuple[str, ...]) -> list[str]:
     for key, value in table.items():
         if value is None:
             continue
-        if type(value) in _PLAIN:
+        if type(value) in _PLAIN or (type(value) is list and all(type(v) in _PLAIN for v in value)):
             out.append(f"{_key(key)} = {_literal(value)}")
         elif isinstance(value, Mapping) or _is_table_array(value):
             nested.append((key, value))
@@ -160,7 +160,8 @@ def _literal(value: Any) -> str:
         return f'"{value}"'  # what tomli_w writes for such text, without its cost (bulk imports write thousands)
     if type(value) is int:
         return str(value)
-    if isinstance(value, (list, tuple)) and not any(isinstance(v, (Mapping, list, tuple)) for v in value):
+    if isinstance(value, (list, tuple)) and (all(type(v) in _PLAIN for v in value)
+                                              or not any(isinstance(v, (Mapping, list, tuple)) for v in value)):
         one_line = "[" + ", ".join(_literal(v) for v in value) + "]"
         if len(one_line) <= 88 and "\n" not in one_line:
             return one_line
