@@ -88,6 +88,16 @@ def test_reimport_adds_nothing(empty_log: Path) -> None:
     assert _import(empty_log)[1] == "  meetings created: 0; already in the log (same source row): 16"
 
 
+def test_a_newer_version_of_the_file_adds_only_the_new_rows(empty_log: Path, tmp_path: Path) -> None:
+    """An older, shorter file (7 rows, one a duplicate) with other index numbers, then the full one: only new rows are added."""
+    rows = EXTRACT.read_text(encoding="utf-8").splitlines(keepends=True)
+    older = tmp_path / "mepmeetings-old.csv"
+    older.write_text(rows[0] + "".join(f"{i}," + r.split(",", 1)[1] for i, r in enumerate(rows[1:8])),
+                     encoding="utf-8")
+    assert _import(empty_log, older)[1] == "  meetings created: 6; already in the log (same source row): 0"
+    assert _import(empty_log)[1] == "  meetings created: 10; already in the log (same source row): 6"
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not FULL.is_file(), reason=f"the real dataset is not at {FULL}")
 def test_whole_file_23050_rows_less_11_duplicates_and_the_known_answers(empty_log: Path) -> None:

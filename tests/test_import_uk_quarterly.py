@@ -82,3 +82,20 @@ def test_all_2013_pm_files_give_96_meetings(empty_log: Path) -> None:
     found = json.loads(invoke(["meetings", "-p", "David Cameron", "--year", "2013", "--format", "json"],
                               log=empty_log).stdout)
     assert len(found) == 96
+
+
+@pytest.mark.skipif(not RAW.is_dir(), reason=f"the raw files are not at {RAW}")
+def test_all_55_raw_files_read_without_error_and_give_2494_meetings() -> None:
+    """SOURCE.md's per-file table: every file read with the quarter it covers gives its count; 2,494 in all."""
+    import re
+    from nafta_log.importers import parse_csv
+    table = re.findall(r"^\| (\S+\.csv) \| \w+ \| (\d{4}) (\w{3})[–-]\w+[^|]*\| [\w-]+ \| (\d+) \|$",
+                       (RAW / "SOURCE.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert len(table) == 55
+    first_quarter = {"Jan": 1, "Apr": 2, "May": 2, "Jul": 3, "Aug": 3, "Oct": 4}
+    total = 0
+    for name, year, month, count in table:
+        parsed = parse_csv(RAW / name, "uk-quarterly", quarter=f"{year}Q{first_quarter[month]}")
+        assert len(parsed.meetings) == int(count), name
+        total += len(parsed.meetings)
+    assert total == 2494

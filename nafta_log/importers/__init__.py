@@ -28,6 +28,8 @@ def parse_csv(path: Path, preset: str | None, **options: Any) -> core.Parsed:
         return mapped.parse(path, **options)
     if options.get("mapping"):
         raise UsageError("give --preset or --map, not both")
+    if options.get("quarter") and preset != "uk-quarterly":
+        raise UsageError("--quarter is for --preset uk-quarterly, whose files may give months without a year")
     if preset not in PRESETS:
         known = ", ".join(PRESETS)
         raise UsageError(f"unknown preset {preset!r}; the presets are {known}")
