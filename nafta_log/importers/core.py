@@ -134,6 +134,8 @@ class _Stakeholders:
         roles = tuple(Role(title=t, organization=o_id) for t, o_id in dict.fromkeys(
             (t, self.find(Party(o, "organization")) if o else None) for t, o in party.roles))
         if sid is None:
+            if len(party.name) > MAX_TITLE:
+                party = party._replace(name=party.name[: MAX_TITLE - 1].rstrip() + "…")
             sid = self._free_id(slugify(party.name))
             aliases = tuple(a for a in dict.fromkeys(party.aliases) if self.fold(a) != self.fold(party.name))
             s = Stakeholder(id=sid, kind=party.kind, name=party.name, aliases=aliases, country=party.country,
