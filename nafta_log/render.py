@@ -190,15 +190,15 @@ def problem_line(problem: Problem) -> str:
 
 
 @contextmanager
-def progress_bar(file: IO[str], label: str) -> Iterator[Callable[[int, int], None]]:
-    """A Rich progress bar on `file` (a terminal); yields the callback that moves it to (done, total)."""
+def progress_bar(file: IO[str], label: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on `file` (a terminal); yields the callback that shows (step, done, total)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     console = make_console(file)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task(visible(label), total=None)
 
-        def update(done: int, total: int) -> None:
-            """Move the bar to `done` of `total`."""
-            bar.update(task, completed=done, total=total)
+        def update(step: str, done: int, total: int) -> None:
+            """Show `step` with the bar at `done` of `total`."""
+            bar.update(task, description=visible(f"{label}: {step}"), completed=done, total=total)
         yield update

@@ -8,7 +8,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator, Mapping, NamedTuple, Sequence
+from typing import Callable, Iterator, Mapping, NamedTuple, Sequence
 from contextlib import contextmanager
 
 from nafta_log import records, tomltext
@@ -229,7 +229,8 @@ def write_file(path: Path, text: str, *, overwrite: bool) -> None:
             os.unlink(tmp)
 
 
-def write_batch(files: Sequence[tuple[str | Path, str]], *, overwrite: bool = False) -> None:
+def write_batch(files: Sequence[tuple[str | Path, str]], *, overwrite: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> None:
     """Write many files at once, each atomically, with one flush to disk for the whole batch (call under the lock).
 
     `write_file` costs two fsyncs per file, which makes a bulk import of thousands of records take minutes.
@@ -243,7 +244,8 @@ def write_batch(files: Sequence[tuple[str | Path, str]], *, overwrite: bool = Fa
     batch as a whole is not. A crash before the placing step leaves only temporary files; a crash during it
     leaves the first files in place and not the rest, and one before the folder fsyncs may lose some
     placements. Importers make this safe by being idempotent: running the same import again writes what is
-    missing. When a name is already taken before the batch starts, nothing is written.
+    missing. When a name is already taken before the batch starts, nothing is written. `progress` is told
+    (files written, total) every 500 files.
     """
     join, dirname, exists = os.path.join, os.path.dirname, os.path.exists
     if not overwrite:
@@ -269,6 +271,8 @@ def write_batch(files: Sequence[tuple[str | Path, str]], *, overwrite: bool = Fa
                 os.write(fd, text.encode("utf-8"))
             finally:
                 os.close(fd)
+            if progress and len(temps) % 500 == 0:
+                progress(len(temps), len(files))
         if temps:
             _sync_filesystem(dirname(temps[0][1]))
         for tmp, path in temps:

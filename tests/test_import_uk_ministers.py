@@ -166,3 +166,21 @@ def test_whole_file_gives_7654_meetings_91_for_cameron_in_2013_and_reimport_adds
     assert len(_meetings(empty_log, "--person", "David Cameron", "--year", "2013")) == 91
     again = _import(empty_log, path=FULL)
     assert again[1] == "  meetings created: 0; already in the log (same source row): 7,654"
+
+
+def test_progress_bar_draws_on_a_terminal() -> None:
+    """The import's progress bar shows the step and the count on a terminal."""
+    import io
+    from nafta_log.render import progress_bar
+
+    class Terminal(io.StringIO):
+        """A text stream that says it is a terminal."""
+
+        def isatty(self) -> bool:
+            """Yes."""
+            return True
+
+    screen = Terminal()
+    with progress_bar(screen, "importing x.csv") as update:
+        update("writing", 500, 1000)
+    assert "importing x.csv: writing" in screen.getvalue() and "500/1000" in screen.getvalue()

@@ -22,8 +22,8 @@ from nafta_log.ids import is_valid_id, meeting_id, slugify
 from nafta_log.model import Log, Meeting, PartialDate, Role, Source, Stakeholder
 from nafta_log.names import fold
 
-Progress = Callable[[int, int], None]
-"""Told (done, total) as records are planned and written."""
+Progress = Callable[[str, int, int], None]
+"""Told (step, done, total) as meetings are matched, files prepared and written."""
 
 
 class Party(NamedTuple):
@@ -198,9 +198,9 @@ def plan(log: Log, parsed: Parsed, progress: Progress | None = None) -> Plan:
         out.append(Meeting(id=mid, title=title, date=inc.date, participants=ids, location=inc.location,
                            summary=summary, sources=(inc.source,)))
         if progress and n % 500 == 0:
-            progress(n, total)
+            progress("matching", n, total)
     if progress:
-        progress(total, total)
+        progress("matching", total, total)
     return Plan(list(people.new.values()), list(people.changed.values()), out, already)
 
 
@@ -213,13 +213,13 @@ def apply(root: Path, p: Plan, progress: Progress | None = None) -> None:
     for n, m in enumerate(p.meetings, 1):
         files.append((base + store.meeting_relpath(m), tomltext.dumps(records.meeting_to_table(m))))
         if progress and n % 500 == 0:
-            progress(len(files), total)
-    store.write_batch(files)
+            progress("preparing", len(files), total)
+    store.write_batch(files, progress=(lambda done, of: progress("writing", done, of)) if progress else None)
     if p.changed_stakeholders:
         store.write_batch([(base + store.stakeholder_relpath(s.id), tomltext.dumps(records.stakeholder_to_table(s)))
                            for s in p.changed_stakeholders], overwrite=True)
     if progress:
-        progress(total, total)
+        progress("writing", total, total)
 
 
 class Report(NamedTuple):
