@@ -137,7 +137,8 @@ def export(
         print(f"Wrote {len(sel.meetings)} meetings to {output}", file=sys.stderr)
         return
     if fmt is ExportFormat.ics:
-        text, left_out = ex.to_ics(lg, sel, dt.datetime.now(dt.timezone.utc))
+        stamp = dt.datetime.combine(today(), dt.time(0), tzinfo=dt.timezone.utc)  # the same file all day
+        text, left_out = ex.to_ics(lg, sel, stamp)
         if left_out:
             warning(f"left out {len(left_out)} meetings known only to the month or year (a calendar needs a day): "
                     + ", ".join(m.id for m in left_out[:5]) + (" ..." if len(left_out) > 5 else ""))
