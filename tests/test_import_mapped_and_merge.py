@@ -81,3 +81,17 @@ def test_merge_rewrites_roles_and_refuses_different_kinds(empty_log: Path) -> No
     invoke(["merge", "Attorney General's Office", "Cabinet Office"], log=empty_log)
     cameron = tomllib.loads((empty_log / "stakeholders" / "david-cameron.toml").read_text())
     assert cameron["roles"] == [{"organization": "attorney-general-s-office"}]
+
+
+def test_hostile_cells_are_stored_as_given_and_shown_escaped(empty_log: Path, tmp_path: Path) -> None:
+    """Escape and bidi characters in a cell never reach the terminal: the summary and tables show them escaped."""
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text("When,Org,About\n2017-12-01,Evil\x1b[31mCorp\u202e,Talk\nbad date\x1b[2J,X,Y\n",
+                       encoding="utf-8")
+    result = invoke(["import", "csv", str(hostile), "--map", "When=date", "--map", "Org=organization",
+                     "--map", "About=title"], log=empty_log)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\\x1b[2J" in result.stdout
+    people = invoke(["people"], log=empty_log).stdout
+    assert "Evil\\x1b[31mCorp\\u202e" in people and "\x1b" not in people and "\u202e" not in people
+    assert invoke(["check"], log=empty_log).stdout == ""
