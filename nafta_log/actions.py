@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import secrets
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 from nafta_log import names, store, tomledit
 from nafta_log.errors import ConflictError, NaftaLogError, UsageError
@@ -111,11 +111,29 @@ def new_meeting(directory: Directory, *, title: str, date: PartialDate, particip
         raise UsageError(f"--time needs a date known to the day, not {str(date)!r}")
     if timezone is not None and time is None:
         raise UsageError("--timezone needs --time")
-    surnames = [people[i].name.split()[-1] if people[i].kind == "person" else people[i].name for i in ids[:3]]
-    return Meeting(id=meeting_id(str(date), " ".join(surnames) or title_ or "meeting"), title=title_ or "",
+    return Meeting(id=meeting_id(str(date), id_words(people, ids) or title_ or "meeting"), title=title_ or "",
                    date=date, end=end, time=time, timezone=timezone, status=status, participants=tuple(ids),
                    topics=tuple(topic_ids), location=clean_text(location, "the location"),
                    summary=clean_text(summary, "the summary", limit=MAX_TEXT), sources=tuple(sources))
+
+
+def id_words(stakeholders: Mapping[str, Stakeholder], ids: Sequence[str]) -> str:
+    """The words a meeting id is made from: the surnames (or organization names) of its first three participants."""
+    return " ".join(stakeholders[i].name.split()[-1] if stakeholders[i].kind == "person" else stakeholders[i].name
+                    for i in ids[:3])
+
+
+def merge_roles(roles: tuple[Role, ...], more: Iterable[Role]) -> tuple[Role, ...]:
+    """`roles` with the new (title, organization) pairs added; a title replaces an untitled role at the same place."""
+    out = list(roles)
+    for r in more:
+        if any((o.title, o.organization) == (r.title, r.organization) for o in out):
+            continue
+        if not r.title and any(o.organization == r.organization for o in out):
+            continue
+        out = [o for o in out if o.title or o.organization != r.organization]
+        out.append(r)
+    return tuple(out)
 
 
 def add_meeting(root: Path, meeting: Meeting, written: Callable[[Path], None] | None = None) -> tuple[Meeting, Path]:

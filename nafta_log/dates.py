@@ -13,7 +13,7 @@ from nafta_log.model import PartialDate
 MAX_DATE_TEXT = 64
 HELP = ("use YYYY-MM-DD, YYYY-MM or YYYY, a month name with a year ('Dec 2017', '14 Dec 2017'), "
         "'today', 'yesterday', 'tomorrow', a weekday ('thursday', 'last thursday') or 'N days ago'")
-_MONTHS = {name: i for i, names in enumerate(
+MONTHS = {name: i for i, names in enumerate(
     [(), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
      ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
      ("november", "nov"), ("december", "dec")]) for name in names}
@@ -88,8 +88,8 @@ def _parse(text: str, today: dt.date, date_order: str | None, shown: str) -> Par
 def _month_name_date(text: str, shown: str) -> PartialDate | None:
     """'Dec 2017', '14 December 2017', 'Dec 14, 2017', 'December 14th 2017'; a year is required."""
     tokens = re.findall(r"[a-z]+|\d+", text)
-    months = [t for t in tokens if t in _MONTHS]
-    words = [t for t in tokens if t.isalpha() and t not in _MONTHS and t not in ("st", "nd", "rd", "th", "of")]
+    months = [t for t in tokens if t in MONTHS]
+    words = [t for t in tokens if t.isalpha() and t not in MONTHS and t not in ("st", "nd", "rd", "th", "of")]
     numbers = [t for t in tokens if t.isdigit()]
     if len(months) != 1 or words:
         return None
@@ -99,7 +99,7 @@ def _month_name_date(text: str, shown: str) -> PartialDate | None:
         if not years:
             raise DateError(f"{shown} has no year; add it, e.g. '{text} 2017'")
         return None
-    month = _MONTHS[months[0]]
+    month = MONTHS[months[0]]
     return PartialDate(int(years[0]), month, int(days[0]) if days else None)
 
 

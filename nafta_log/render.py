@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Any, Callable, Iterable
+from contextlib import contextmanager
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from rich import box
 from rich.cells import cell_len
@@ -240,3 +241,18 @@ def progress_callback(file: IO[str], description: str) -> tuple[Callable[[int, i
         if "bar" in state:
             state["bar"].stop()
     return update, stop
+
+
+@contextmanager
+def progress_bar(file: IO[str], label: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on `file` (a terminal); yields the callback that shows (step, done, total)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    console = make_console(file)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(visible(label), total=None)
+
+        def update(step: str, done: int, total: int) -> None:
+            """Show `step` with the bar at `done` of `total`."""
+            bar.update(task, description=visible(f"{label}: {step}"), completed=done, total=total)
+        yield update

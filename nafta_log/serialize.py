@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any, Iterable, Sequence
 
 from nafta_log.model import Log, Meeting, PartialDate
@@ -93,6 +94,22 @@ def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
     for row in rows:
         w.writerow({k: _cell(row.get(k)) for k in columns})
     return buf.getvalue()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def to_markdown(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+    """A GitHub-flavoured Markdown table with a header; every cell is literal text (markup characters escaped,
+    newlines as <br>, invisible characters as visible escapes)."""
+    def cell(value: Any) -> str:
+        """One cell as literal Markdown text."""
+        text = str(_cell(value))
+        lines = (_MARKDOWN_SPECIAL.sub(r"\\\1", visible(ln)) for ln in text.split("\n"))
+        return "<br>".join(lines)
+    out = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
+    out += ["| " + " | ".join(cell(row.get(k)) for k in columns) + " |" for row in rows]
+    return "\n".join(out) + "\n"
 
 
 def _cell(value: Any) -> Any:

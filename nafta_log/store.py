@@ -8,7 +8,7 @@ from typing import Iterator, Mapping, NamedTuple
 
 from nafta_log import records, tomltext
 from nafta_log.atomic import (CACHE, apply_changes, locked, pending_change, reading, recover,  # noqa: F401
-                              replace_file, write_error, write_file)
+                              remove_file, replace_file, write_batch, write_error, write_file)
 from nafta_log.errors import LogNotFound, NaftaLogError, Problem
 from nafta_log.ids import is_valid_id
 from nafta_log.model import Log, Meeting, Origin, Settings, Stakeholder, Topic
@@ -172,14 +172,24 @@ def _id_problems(origin: Origin, rid: str, seen: Mapping[str, object], what: str
     return out
 
 
+def stakeholder_relpath(sid: str) -> str:
+    """Where the stakeholder with id `sid` lives, relative to the log: stakeholders/<id>.toml."""
+    return f"{STAKEHOLDERS}/{sid}.toml"
+
+
+def meeting_relpath(m: Meeting) -> str:
+    """Where a meeting lives, relative to the log: meetings/<year>/<id>.toml."""
+    return f"{MEETINGS}/{m.date.year:04d}/{m.id}.toml"
+
+
 def stakeholder_path(root: Path, sid: str) -> Path:
     """Where the stakeholder with id `sid` lives."""
-    return root / STAKEHOLDERS / f"{sid}.toml"
+    return root / stakeholder_relpath(sid)
 
 
 def meeting_path(root: Path, m: Meeting) -> Path:
     """Where a meeting lives: meetings/<year>/<id>.toml."""
-    return root / MEETINGS / f"{m.date.year:04d}" / f"{m.id}.toml"
+    return root / meeting_relpath(m)
 
 
 def save_stakeholder(root: Path, s: Stakeholder) -> Path:

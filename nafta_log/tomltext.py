@@ -16,6 +16,7 @@ _POS_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(\s|$)")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x08\x0a-\x1f\x7f]')  # what tomli_w escapes in a basic string
 _KEY_RE = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
 
 
@@ -167,13 +168,18 @@ def dumps(table: Mapping[str, Any]) -> str:
     return "\n".join(_emit(table, ())).strip("\n") + "\n"
 
 
+_PLAIN = {str, int, float, bool}  # values that are never tables (checked first: isinstance on Mapping is slow)
+
+
 def _emit(table: Mapping[str, Any], prefix: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     nested: list[tuple[str, Any]] = []
     for key, value in table.items():
         if value is None:
             continue
-        if isinstance(value, Mapping) or _is_table_array(value):
+        if type(value) in _PLAIN or (type(value) is list and all(type(v) in _PLAIN for v in value)):
+            out.append(f"{_key(key)} = {_literal(value)}")
+        elif isinstance(value, Mapping) or _is_table_array(value):
             nested.append((key, value))
         else:
             out.append(f"{_key(key)} = {_literal(value)}")
@@ -193,7 +199,12 @@ def _emit(table: Mapping[str, Any], prefix: tuple[str, ...]) -> list[str]:
 
 def _literal(value: Any) -> str:
     """One value as TOML; a short array of plain values stays on one line."""
-    if isinstance(value, (list, tuple)) and not any(isinstance(v, (Mapping, list, tuple)) for v in value):
+    if type(value) is str and not _NEEDS_ESCAPE.search(value):
+        return f'"{value}"'  # what tomli_w writes for such text, without its cost (bulk imports write thousands)
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, (list, tuple)) and (all(type(v) in _PLAIN for v in value)
+                                              or not any(isinstance(v, (Mapping, list, tuple)) for v in value)):
         one_line = "[" + ", ".join(_literal(v) for v in value) + "]"
         if len(one_line) <= 88 and "\n" not in one_line:
             return one_line
@@ -207,6 +218,7 @@ def _is_table_array(value: Any) -> bool:
     return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
 
+@functools.lru_cache(maxsize=1024)
 def _key(part: str) -> str:
     if _BARE_KEY.match(part):
         return part

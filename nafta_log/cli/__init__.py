@@ -52,7 +52,7 @@ HELP = ("A plain-text log of stakeholders and meetings: who met whom, when, abou
         "  nafta-log add meeting --title \"Call on autos\" --date today --with Dias --topic auto-sector\n\n"
         "The log is found with --log DIR, else $NAFTA_LOG, else the nearest folder upward holding nafta-log.toml.")
 
-# command name -> (module in nafta_log.cli, function); "add" is a group of its own.
+# command name -> (module in nafta_log.cli, function); groups of subcommands ("add", "import") are in GROUPS.
 COMMANDS = {
     "meetings": ("queries", "meetings"), "show": ("queries", "show"), "people": ("queries", "people"),
     "person": ("queries", "person"), "topics": ("queries", "topics"), "who": ("queries", "who"),
@@ -60,8 +60,15 @@ COMMANDS = {
     "sync": ("team", "sync"), "history": ("team", "history"), "changes": ("team", "changes"),
     "edit": ("edit", "edit"), "rename": ("references", "rename"), "remove": ("references", "remove"),
     "timeline": ("charts", "timeline"), "graph": ("charts", "graph"), "report": ("charts", "report"),
+    "merge": ("exchange", "merge"), "export": ("exchange", "export"),
 }
 ADD_COMMANDS = {"meeting": "meeting", "person": "person", "organization": "organization", "topic": "topic"}
+# command group -> (module in nafta_log.cli, help, {subcommand: function}).
+GROUPS = {
+    "add": ("add", "Add a meeting, person, organization or topic.", ADD_COMMANDS),
+    "import": ("exchange", "Import meetings and stakeholders from other tools and public registries.",
+               {"csv": "import_csv", "json": "import_json"}),
+}
 
 
 def _version(value: bool) -> None:
@@ -88,13 +95,13 @@ def build_app(only: str | None = None) -> typer.Typer:
     for name, (module, fn) in COMMANDS.items():
         if only in (None, name):
             app.command(name)(getattr(importlib.import_module(f"nafta_log.cli.{module}"), fn))
-    if only in (None, "add"):
-        add = importlib.import_module("nafta_log.cli.add")
-        add_app = typer.Typer(cls=_Group, no_args_is_help=True, rich_markup_mode=None,
-                              help="Add a meeting, person, organization or topic.")
-        for name, fn in ADD_COMMANDS.items():
-            add_app.command(name)(getattr(add, fn))
-        app.add_typer(add_app, name="add")
+    for group, (module, help_text, commands) in GROUPS.items():
+        if only in (None, group):
+            mod = importlib.import_module(f"nafta_log.cli.{module}")
+            sub = typer.Typer(cls=_Group, no_args_is_help=True, rich_markup_mode=None, help=help_text)
+            for name, fn in commands.items():
+                sub.command(name)(getattr(mod, fn))
+            app.add_typer(sub, name=group)
     return app
 
 
@@ -109,7 +116,7 @@ def _invoked(argv: list[str]) -> str | None:
     for arg in argv:
         if arg in ("--debug",):
             continue
-        return arg if arg in COMMANDS or arg == "add" else None
+        return arg if arg in COMMANDS or arg in GROUPS else None
     return None
 
 

@@ -25,13 +25,14 @@ class Format(str, enum.Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    markdown = "markdown"
 
 
 CommitOption = Annotated[bool, typer.Option(
     "--commit", help="Commit the change to git with a message in words (always, when nafta-log.toml sets "
                      "[settings] auto_commit = true).")]
 
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table (default), json or csv.",
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table (default), json, csv or markdown.",
                                               case_sensitive=False)]
 
 
@@ -98,13 +99,17 @@ def out(renderable: Any) -> None:
 
 
 def emit(fmt: Format, table: Callable[[], Any], data: Callable[[], Any], csv_rows: Callable[[], tuple[list, tuple]]) -> None:
-    """Print in the chosen format: a Rich table, JSON, or CSV; JSON and CSV print nothing else."""
+    """Print in the chosen format: a Rich table, JSON, CSV or a Markdown table (the CSV's columns); JSON, CSV and
+    Markdown print nothing else."""
     from nafta_log import serialize
     if fmt is Format.json:
         sys.stdout.write(serialize.to_json(data()) + "\n")
     elif fmt is Format.csv:
         rows, columns = csv_rows()
         sys.stdout.write(serialize.to_csv(rows, columns))
+    elif fmt is Format.markdown:
+        rows, columns = csv_rows()
+        sys.stdout.write(serialize.to_markdown(rows, columns))
     else:
         out(table())
 
