@@ -22,13 +22,13 @@ def main() -> None:
 def _prestart(argv: list[str], meetings: bool) -> None:
     """Best effort: any problem here is reported properly by the command itself."""
     try:
-        from nafta_log import index, store
+        from nafta_log import scan, store
         log = None
         for i, arg in enumerate(argv):
             if arg == "--log" and i + 1 < len(argv):
                 log = argv[i + 1]
             elif arg.startswith("--log="):
                 log = arg[len("--log="):]
-        index.start_scan(store.find_root(log, os.environ, Path.cwd()), meetings, keep=True)
+        scan.start_scan(store.find_root(log, os.environ, Path.cwd()), meetings, keep=True)
     except Exception:  # noqa: BLE001
         pass

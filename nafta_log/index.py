@@ -25,26 +25,22 @@ Freshness. Every command first asks what changed since the last one, without rea
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
-import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from nafta_log import records, store, tomltext
-from nafta_log.errors import NaftaLogError, Problem
-from nafta_log.ids import is_valid_id
-from nafta_log.model import Log, Meeting, Origin, PartialDate, Settings, Stakeholder, Topic
+from nafta_log import indexrows
+from nafta_log import records, store
+from nafta_log.scan import FILE, STAMP, FileMeta, Scan, all_files, file_meta, kind_of, start_scan, take_scan, walk  # noqa: F401
+from nafta_log.errors import Problem
+from nafta_log.model import Log, Meeting, Origin, Settings, Stakeholder, Topic
 
 SCHEMA_VERSION = 2
-FILE = "index.sqlite3"
-STAMP = "stamp"
 STAMP_MARGIN_NS = 1_000_000_000
-PARALLEL_MIN = 2_000  # logs with fewer files are built in one process
 
 _SCHEMA = """
 CREATE TABLE files (path TEXT PRIMARY KEY, size INT, mtime INT, ctime INT, ino INT) WITHOUT ROWID;
@@ -70,241 +66,15 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
-# ---------------------------------------------------------------- encoding of record tables as JSON
-
-def _tag(value: Any) -> Any:
-    """A date or time as a tagged JSON object, so it comes back as the same type (json.dumps' default hook)."""
-    if isinstance(value, dt.datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$d": value.isoformat()}
-    if isinstance(value, dt.time):
-        return {"$t": value.isoformat()}
-    raise TypeError(f"cannot index a value of type {type(value).__name__}")
-
-
-def _dumps(table: Mapping[str, Any]) -> str:
-    """A record's table as JSON, dates and times tagged."""
-    return json.dumps(table, ensure_ascii=False, default=_tag)
-
-
-def _decode_hook(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        if "$d" in obj:
-            return dt.date.fromisoformat(obj["$d"])
-        if "$t" in obj:
-            return dt.time.fromisoformat(obj["$t"])
-        if "$dt" in obj:
-            return dt.datetime.fromisoformat(obj["$dt"])
-    return obj
-
-
-def _decode(text: str) -> dict[str, Any]:
-    return json.loads(text, object_hook=_decode_hook)
-
-
-# ---------------------------------------------------------------- scanning the folder
-
-def _meta(st: os.stat_result) -> tuple[int, int, int, int]:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def _kind(rel: str) -> str | None:
-    """What a path inside the log holds: "meeting", "stakeholder", "topics", "settings", or None."""
-    name = rel.rsplit("/", 1)[-1]
-    if not name.endswith(".toml") or name.startswith(".") or "/." in "/" + rel:
-        return None
-    if rel == store.TOPICS:
-        return "topics"
-    if rel == store.MARKER:
-        return "settings"
-    if rel.startswith(store.STAKEHOLDERS + "/"):
-        return "stakeholder"
-    if rel.startswith(store.MEETINGS + "/"):
-        return "meeting"
-    return None
-
-
-def _walk(root: Path, folder: str) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
-    """(relative path, metadata) of every record file under `folder`, hidden and temporary files skipped."""
-    base = str(root)
-    pending = [folder]
-    while pending:
-        rel_dir = pending.pop()
-        try:
-            entries = list(os.scandir(f"{base}/{rel_dir}"))
-        except OSError:
-            continue
-        for entry in sorted(entries, key=lambda e: e.name):
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(f"{rel_dir}/{name}")
-                elif name.endswith(".toml"):
-                    yield f"{rel_dir}/{name}", _meta(entry.stat())
-            except OSError:
-                continue
-
-
-def _all_files(root: Path, meetings: bool = True) -> dict[str, tuple[int, int, int, int]]:
-    """(relative path, metadata) of every record file of the log (meetings left out if asked)."""
-    out = {}
-    for rel in (store.MARKER, store.TOPICS):
-        try:
-            out[rel] = _meta((root / rel).stat())
-        except OSError:
-            pass
-    for folder in (store.STAKEHOLDERS, store.MEETINGS) if meetings else (store.STAKEHOLDERS,):
-        out.update(_walk(root, folder))
-    return out
-
-
-class Scan:
-    """A freshness scan in progress: `find` started in the background, or nothing (then Python does it)."""
-
-    def __init__(self, root: Path, meetings: bool = True) -> None:
-        self.root = root
-        self.meetings = meetings
-        self.started_ns = time.time_ns()
-        self.proc: subprocess.Popen[bytes] | None = None
-        self._changed: list[str] | None = None
-        stamp = root / store.CACHE / STAMP
-        if stamp.exists() and (root / store.CACHE / FILE).exists():
-            folders = (store.MEETINGS, store.STAKEHOLDERS) if meetings else (store.STAKEHOLDERS,)
-            targets = [t for t in (*folders, store.TOPICS, store.MARKER) if (root / t).exists()]
-            try:
-                self.proc = subprocess.Popen(["find", *targets, "-cnewer", str(stamp), "-print0"], cwd=root,
-                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                             stdin=subprocess.DEVNULL)
-            except OSError:
-                self.proc = None
-
-    def changed(self) -> list[str] | None:
-        """Relative paths changed since the stamp, or None when they are unknown (scan everything)."""
-        if self.proc is None:
-            return None
-        if self._changed is None:
-            out, _ = self.proc.communicate()
-            if self.proc.returncode != 0:
-                self.proc = None
-                return None
-            self._changed = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
-        return self._changed
-
-
-_STARTED: dict[tuple[str, bool], Scan] = {}
 _OPEN: list[sqlite3.Connection] = []
+
+
 
 
 def close_all() -> None:
     """Close every index this process opened (the command line calls it when a command ends)."""
     while _OPEN:
         _OPEN.pop().close()
-
-
-def start_scan(root: Path, meetings: bool = True, keep: bool = False) -> Scan:
-    """Start looking for changed files now, so the work overlaps whatever the caller does next.
-
-    With `meetings=False` only stakeholders, topics and settings are checked (enough to add a record).
-    With `keep`, the scan is kept for one later `take_scan`.
-    """
-    scan = Scan(root, meetings)
-    if keep:
-        _STARTED[(str(root), meetings)] = scan
-    return scan
-
-
-def take_scan(root: Path, meetings: bool = True) -> Scan | None:
-    """The scan started earlier for this log and scope, if any (each scan is used once)."""
-    return _STARTED.pop((str(root), meetings), None)
-
-
-# ---------------------------------------------------------------- parsing (also in worker processes)
-
-# (path, metadata, kind, encoded table or None, problems, rows for the index or None)
-Parsed = tuple[str, tuple[int, int, int, int], str | None, str | None, list[tuple[int | None, int | None, str]], Any]
-
-
-def sort_key_text(m: Meeting) -> str:
-    """Meeting.sort_key() as one string that SQLite orders the same way (ISO date, rank, time, title, id)."""
-    first, rank, time_, title, mid = m.sort_key()
-    return f"{first.isoformat()}{rank}{time_}\x00{title}\x00{mid}"
-
-
-def _parse(root: str, rel: str, meta: tuple[int, int, int, int] | None = None) -> Parsed:
-    """Read and check one record file: its metadata, encoded table, problems, and the index rows it makes.
-
-    `meta` is the file's metadata from the scan that found it; it is read here when not given.
-    """
-    kind = _kind(rel)
-    try:
-        with open(f"{root}/{rel}", "rb") as f:
-            meta = meta or _meta(os.fstat(f.fileno()))
-            raw = f.read()
-    except OSError as exc:
-        return rel, (0, 0, 0, 0), kind, None, [(None, None, f"cannot read: {exc.strerror}")], None
-    table, text, problems = tomltext.decode(raw, rel)
-    rows: Any = None
-    if table is not None:
-        origin = Origin(rel, text)
-        stem = rel.rsplit("/", 1)[-1][:-5]
-        if kind == "meeting":
-            m, problems = records.meeting_from_table(stem, table, origin)
-            if m is not None:
-                first, last = m.span
-                rows = (first.isoformat(), last.isoformat(), sort_key_text(m), m.status, str(m.date),
-                        list(dict.fromkeys(m.participants)), list(dict.fromkeys(m.topics)))
-        elif kind == "stakeholder":
-            s, problems = records.stakeholder_from_table(stem, table, origin)
-            if s is not None:
-                rows = (s.name, s.kind, _keys(s), [r.organization for r in s.roles if r.organization])
-        elif kind == "topics":
-            topics, problems = records.topics_from_table(table, origin)
-            rows = topics
-        elif kind == "settings":
-            problems = records.settings_from_table(table, origin)[1]
-            rows = True
-        if kind in ("meeting", "stakeholder") and not is_valid_id(stem):
-            problems = [*problems, Problem(rel, None, None, f"file name {stem!r} is not a valid {kind} id "
-                                                            "(lower-case letters, digits and single hyphens)")]
-            rows = None
-    encoded = _dumps(table) if table is not None else None
-    return rel, meta, kind, encoded, [(p.line, p.col, p.message) for p in problems], rows
-
-
-FileMeta = tuple[int, int, int, int]
-
-
-def _parse_chunk(args: tuple[str, list[tuple[str, FileMeta | None]]]) -> list[Parsed]:
-    root, items = args
-    return [_parse(root, rel, meta) for rel, meta in items]
-
-
-def _parse_many(root: Path, files: Mapping[str, FileMeta | None] | Sequence[str],
-                progress: Callable[[int, int], None] | None) -> Iterator[Parsed]:
-    """Parse files (with their metadata when known), in several processes when there are many."""
-    items = sorted(files.items()) if isinstance(files, Mapping) else [(rel, None) for rel in sorted(files)]
-    total = len(items)
-    if total < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
-        for i, (rel, meta) in enumerate(items, 1):
-            yield _parse(str(root), rel, meta)
-            if progress and i % 500 == 0:
-                progress(i, total)
-    else:
-        import multiprocessing
-        chunks = [(str(root), items[i:i + 500]) for i in range(0, total, 500)]
-        ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        with ctx.Pool(min(os.cpu_count() or 2, 4)) as pool:
-            done = 0
-            for parsed in pool.imap(_parse_chunk, chunks):
-                yield from parsed
-                done += len(parsed)
-                if progress:
-                    progress(done, total)
-    if progress:
-        progress(total, total)
 
 
 # ---------------------------------------------------------------- the index
@@ -383,15 +153,15 @@ class Index:
         marks it complete is written last, so a build cut short is found incomplete and done again.
         """
         started = time.time_ns()
-        files = _all_files(self.root)
+        files = all_files(self.root)
         con = self.con
         mode = con.execute("PRAGMA journal_mode").fetchone()[0]
         for pragma in ("synchronous = OFF", "journal_mode = OFF", "cache_size = -262144", "temp_store = MEMORY"):
             con.execute(f"PRAGMA {pragma}")  # a cache being built from scratch needs no journal; 256 MB of pages
-        stats = _Stats()
+        stats = indexrows.Stats()
         taken: dict[str, str] = {}
-        batch: list[Parsed] = []
-        for parsed in _parse_many(self.root, files, progress):
+        batch: list[indexrows.Parsed] = []
+        for parsed in indexrows.parse_many(self.root, files, progress):
             batch.append(parsed)
             if len(batch) >= 2_000:
                 self._apply(batch, [], full=True, stats=stats, taken=taken)
@@ -412,16 +182,16 @@ class Index:
             return
         if changed is None:
             known = self._known()
-            current = _all_files(self.root, scan.meetings)
+            current = all_files(self.root, scan.meetings)
             stale: list[str] = [p for p, meta in current.items() if known.get(p) != meta]
-            deleted = [p for p in known if p not in current and (scan.meetings or _kind(p) != "meeting")]
+            deleted = [p for p in known if p not in current and (scan.meetings or kind_of(p) != "meeting")]
         else:
             stale, deleted = self._diff(changed)
         if stale or deleted:
             # Reading the log: a shared lock waits for a multi-file change in progress. The index itself is
             # written in one SQLite transaction, which SQLite serializes between processes.
             with store.reading(self.root):
-                self._apply(list(_parse_many(self.root, stale, None)), deleted=deleted, full=False)
+                self._apply(list(indexrows.parse_many(self.root, stale, None)), deleted=deleted, full=False)
         if scan.meetings:
             self._stamp(scan.started_ns)  # only a scan that looked at everything moves the stamp
 
@@ -437,7 +207,7 @@ class Index:
     def add_files(self, paths: Sequence[Path]) -> None:
         """Index files just written by this process (call under the log's lock)."""
         rels = [p.relative_to(self.root).as_posix() for p in paths]
-        self._apply([_parse(str(self.root), rel) for rel in rels], deleted=[], full=False)
+        self._apply([indexrows.parse(str(self.root), rel) for rel in rels], deleted=[], full=False)
 
     def _diff(self, changed: list[str]) -> tuple[list[str], list[str]]:
         """From the paths `find` listed: the record files to re-read, and the ones that are gone."""
@@ -460,11 +230,11 @@ class Index:
                                if p[len(folder) + 1:].split("/", 1)[0] not in present)
                 for name, is_dir in present.items():
                     if is_dir and name not in known_heads and not name.startswith("."):
-                        stale.update(p for p, _ in _walk(self.root, f"{folder}/{name}"))
-            elif _kind(rel) is not None:
+                        stale.update(p for p, _ in walk(self.root, f"{folder}/{name}"))
+            elif kind_of(rel) is not None:
                 row = self.con.execute("SELECT size, mtime, ctime, ino FROM files WHERE path = ?", (rel,)).fetchone()
                 try:
-                    meta = _meta(full.stat())
+                    meta = file_meta(full.stat())
                 except OSError:
                     if row is not None:
                         deleted.add(rel)
@@ -482,7 +252,7 @@ class Index:
         except OSError:
             pass
 
-    def _apply(self, parsed: list[Parsed], deleted: list[str], full: bool, stats: _Stats | None = None,
+    def _apply(self, parsed: list[indexrows.Parsed], deleted: list[str], full: bool, stats: indexrows.Stats | None = None,
                taken: dict[str, str] | None = None) -> None:
         """Write parsed files into the index and drop deleted ones, in one transaction.
 
@@ -502,9 +272,9 @@ class Index:
             problems: list[tuple[Any, ...]] = []
             meetings, parts, mtopics, people, keys, roles = [], [], [], [], [], []
             renamed: list[str] = []  # stakeholders (re)read: their names order the topics' rankings
-            for rel, meta, kind, encoded, probs, rows in parsed:
+            for rel, meta, kind, encoded, probs, made in parsed:
                 problems += [(rel, line, col, msg) for line, col, msg in probs]
-                if rows is None or encoded is None:
+                if made is None or encoded is None:
                     continue
                 stem = rel.rsplit("/", 1)[-1][:-5]
                 if kind == "meeting":
@@ -513,7 +283,7 @@ class Index:
                         problems.append((rel, None, None, f"duplicate meeting id {stem!r}, also in {other}; "
                                                           "this copy is ignored"))
                         continue
-                    first, last, skey, status, date, participants, topics = rows
+                    first, last, skey, status, date, participants, topics = made
                     meetings.append((stem, rel, first, last, skey, status, date, encoded))
                     if stats is not None:
                         stats.meeting(skey, status, participants, topics)
@@ -522,7 +292,7 @@ class Index:
                     affected_people.update(participants)
                     affected_topics.update(topics)
                 elif kind == "stakeholder":
-                    name, skind, skeys, orgs = rows
+                    name, skind, skeys, orgs = made
                     people.append((stem, rel, name, skind, encoded))
                     keys += [("s", stage, key, stem) for stage, key in skeys]
                     roles += [(stem, org) for org in orgs]
@@ -531,7 +301,7 @@ class Index:
                     if stats is not None:
                         stats.names[stem] = name
                 elif kind == "topics":
-                    self._store_topics(rows)
+                    self._store_topics(made)
                 elif kind == "settings":
                     con.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (encoded,))
             con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", problems)
@@ -581,7 +351,7 @@ class Index:
             for topic, sid, n, name in tops:
                 per.setdefault(topic, []).append((sid, n, name))
             con.executemany("UPDATE topic_stats SET top = ? WHERE topic = ?",
-                            [(json.dumps(_ranked(v)), k) for k, v in per.items()])
+                            [(json.dumps(indexrows.ranked(v)), k) for k, v in per.items()])
         else:
             for tid in topics:
                 con.execute("DELETE FROM topic_stats WHERE topic = ?", (tid,))
@@ -591,17 +361,17 @@ class Index:
                                   "JOIN participants p ON p.meeting = x.meeting "
                                   "LEFT JOIN stakeholders s ON s.id = p.stakeholder WHERE x.topic = ? "
                                   "GROUP BY p.stakeholder", (tid,)).fetchall()
-                con.execute("UPDATE topic_stats SET top = ? WHERE topic = ?", (json.dumps(_ranked(top)), tid))
+                con.execute("UPDATE topic_stats SET top = ? WHERE topic = ?", (json.dumps(indexrows.ranked(top)), tid))
 
     def _store_topics(self, topics: Mapping[str, Topic]) -> None:
         con = self.con
         con.execute("DELETE FROM topics")
         con.execute("DELETE FROM name_keys WHERE what = 't'")
         con.executemany("INSERT INTO topics VALUES (?, ?, ?)",
-                        [(t.id, t.name, _dumps(records.topics_to_table({t.id: t})["topics"][t.id]))
+                        [(t.id, t.name, indexrows.dumps(records.topics_to_table({t.id: t})["topics"][t.id]))
                          for t in topics.values()])
         con.executemany("INSERT INTO name_keys VALUES (?, ?, ?, ?)",
-                        [("t", stage, key, t.id) for t in topics.values() for stage, key in _keys(t)])
+                        [("t", stage, key, t.id) for t in topics.values() for stage, key in indexrows.name_keys(t)])
 
     def _forget(self, paths: Sequence[str]) -> tuple[set[str], set[str]]:
         """Drop everything the index holds from these files; return the stakeholders and topics it touched."""
@@ -610,7 +380,7 @@ class Index:
         topics: set[str] = set()
         for rel in paths:
             con.execute("DELETE FROM problems WHERE path = ?", (rel,))
-            kind = _kind(rel)
+            kind = kind_of(rel)
             stem = rel.rsplit("/", 1)[-1][:-5]
             if kind == "meeting":
                 row = con.execute("SELECT id FROM meetings WHERE path = ?", (rel,)).fetchone()
@@ -643,13 +413,13 @@ class Index:
         """The log's settings."""
         if self._settings is None:
             row = self.con.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
-            self._settings = (records.settings_from_table(_decode(row[0]), Origin(store.MARKER))[0] if row
+            self._settings = (records.settings_from_table(indexrows.decode(row[0]), Origin(store.MARKER))[0] if row
                               else Settings())
         return self._settings
 
     def _meeting(self, row: tuple[str, str, str]) -> Meeting:
         mid, rel, data = row
-        m, _ = records.meeting_from_table(mid, _decode(data), Origin(rel, "", str(self.root)))
+        m, _ = records.meeting_from_table(mid, indexrows.decode(data), Origin(rel, "", str(self.root)))
         assert m is not None
         return m
 
@@ -684,7 +454,7 @@ class Index:
                                          f"({','.join('?' * len(chunk))})", chunk).fetchall()
         for sid, rel, data in rows:
             if sid not in self._stakeholders:
-                s, _ = records.stakeholder_from_table(sid, _decode(data), Origin(rel, "", str(self.root)))
+                s, _ = records.stakeholder_from_table(sid, indexrows.decode(data), Origin(rel, "", str(self.root)))
                 if s is not None:
                     self._stakeholders[sid] = s
         if ids is None:
@@ -696,7 +466,7 @@ class Index:
         if self._topics is None:
             self._topics = {}
             for tid, data in self.con.execute("SELECT id, data FROM topics ORDER BY id"):
-                topics, _ = records.topics_from_table({"topics": {tid: _decode(data)}}, Origin(store.TOPICS))
+                topics, _ = records.topics_from_table({"topics": {tid: indexrows.decode(data)}}, Origin(store.TOPICS))
                 self._topics.update(topics)
         return self._topics
 
@@ -726,74 +496,14 @@ class Index:
 
     def verify(self) -> list[Problem]:
         """Compare every file with the index; repair what differs and report it."""
-        current = _all_files(self.root)
+        current = all_files(self.root)
         known = self._known()
         stale = sorted(p for p, meta in current.items() if known.get(p) != meta)
         deleted = sorted(p for p in known if p not in current)
         if stale or deleted:
             with store.reading(self.root):
-                self._apply(list(_parse_many(self.root, stale, None)), deleted=deleted, full=False)
+                self._apply(list(indexrows.parse_many(self.root, stale, None)), deleted=deleted, full=False)
         return [Problem(p, None, None, "the index was out of date for this file (repaired)") for p in stale + deleted]
-
-
-TOP_PARTICIPANTS = 10
-
-
-class _Stats:
-    """The per-person and per-topic summaries of a whole log, counted as its meetings are read."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
-        self.people: dict[str, list[Any]] = {}  # id -> [meetings, last skey]
-        self.topics: dict[str, list[Any]] = {}  # id -> [meetings, first skey, last skey]
-        self.pairs: dict[tuple[str, str], int] = {}  # (topic, stakeholder) -> meetings
-
-    def meeting(self, skey: str, status: str, participants: Sequence[str], topics: Sequence[str]) -> None:
-        """Count one meeting (cancelled meetings do not count, as in query.py)."""
-        if status == "cancelled":
-            return
-        for p in participants:
-            entry = self.people.get(p)
-            if entry is None:
-                self.people[p] = [1, skey]
-            else:
-                entry[0] += 1
-                if skey > entry[1]:
-                    entry[1] = skey
-        for t in topics:
-            entry = self.topics.get(t)
-            if entry is None:
-                self.topics[t] = [1, skey, skey]
-            else:
-                entry[0] += 1
-                if skey < entry[1]:
-                    entry[1] = skey
-                if skey > entry[2]:
-                    entry[2] = skey
-            for p in participants:
-                self.pairs[(t, p)] = self.pairs.get((t, p), 0) + 1
-
-    def write(self, con: sqlite3.Connection) -> None:
-        """Store the summaries in people_stats and topic_stats."""
-        con.executemany("INSERT INTO people_stats VALUES (?, ?, ?)", [(p, n, last) for p, (n, last) in self.people.items()])
-        per: dict[str, list[tuple[str, int, str | None]]] = {}
-        for (t, p), n in self.pairs.items():
-            per.setdefault(t, []).append((p, n, self.names.get(p)))
-        con.executemany("INSERT INTO topic_stats VALUES (?, ?, ?, ?, ?)",
-                        [(t, n, first, last, json.dumps(_ranked(per.get(t, []))))
-                         for t, (n, first, last) in self.topics.items()])
-
-
-def _ranked(counts: Iterable[tuple[str, int, str | None]]) -> list[tuple[str, int]]:
-    """The most involved participants of a topic, as query.topic_summary ranks them (count, then name)."""
-    from nafta_log.names import fold
-    ranked = sorted(counts, key=lambda c: (-c[1], fold(c[2] if c[2] is not None else c[0])))
-    return [(sid, n) for sid, n, _ in ranked[:TOP_PARTICIPANTS]]
-
-
-def _keys(record: Stakeholder | Topic) -> list[tuple[int, str]]:
-    from nafta_log.names import keys
-    return keys(record)
 
 
 def _connect(path: Path, create: bool = False) -> sqlite3.Connection | None:
@@ -845,4 +555,4 @@ def _building(cache: Path) -> Iterator[None]:
         os.close(fd)
 
 
-__all__ = ["Index", "Scan", "start_scan", "rebuild", "PartialDate"]
+__all__ = ["Index", "Scan", "start_scan", "take_scan", "rebuild", "close_all"]

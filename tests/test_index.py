@@ -15,7 +15,7 @@ from nafta_log import index, iquery, query, store
 from nafta_log.index import Index
 from nafta_log.query import MeetingQuery
 
-from conftest import SAMPLE, invoke, lines
+from conftest import invoke, lines
 
 
 def _settle(root: Path) -> None:

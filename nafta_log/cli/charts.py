@@ -1,31 +1,16 @@
 """The commands that draw: timeline, graph, report (and the matrix behind `who --matrix`)."""
 
 
-import inspect
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from nafta_log import iquery
 from nafta_log.cli.common import Format, FormatOption, LogOption, emit, open_index
-from nafta_log.cli.queries import meeting_query, meetings
+from nafta_log.cli.queries import (FromFilter, LocationFilter, PersonFilter, SearchFilter, StatusFilter, ToFilter,
+                                    TopicFilter, YearFilter, meeting_query)
 from nafta_log.safe import visible
-
-
-def meeting_option(name: str) -> Any:
-    """The type and option of `meetings`' filter flag `name`, so other commands take the very same flag."""
-    return inspect.signature(meetings).parameters[name].annotation
-
-
-PersonFilter = meeting_option("person")
-TopicFilter = meeting_option("topic")
-FromFilter = meeting_option("from_")
-ToFilter = meeting_option("to")
-YearFilter = meeting_option("year")
-StatusFilter = meeting_option("status")
-LocationFilter = meeting_option("location")
-SearchFilter = meeting_option("search")
 
 
 def timeline(

@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from nafta_log.cli.common import LogOption, root_of, today
+from nafta_log.cli.queries import (FromFilter, LocationFilter, PersonFilter, SearchFilter, StatusFilter, ToFilter,
+                                    TopicFilter, YearFilter)
 
 
 def import_csv(
@@ -89,20 +91,14 @@ def export(
                                               case_sensitive=False)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
                       help="Write to FILE (replaced if it exists) instead of stdout; required for sqlite.")] = None,
-    person: Annotated[Optional[list[str]], typer.Option("--person", "-p", metavar="NAME",
-                      help="Only meetings this stakeholder took part in; repeat to require several.")] = None,
-    topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", metavar="TOPIC",
-                     help="Only meetings about this topic; repeat for any of several.")] = None,
-    from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="Only meetings from DATE.")] = None,
-    to: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Only meetings up to DATE.")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", metavar="YYYY", min=1, max=9999,
-                    help="Only meetings known to fall in this year.")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS",
-                      help="scheduled, held or cancelled.")] = None,
-    location: Annotated[Optional[str], typer.Option("--location", metavar="TEXT",
-                        help="Only meetings whose location contains TEXT.")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", "-s", metavar="TEXT",
-                      help="Only meetings whose title or summary contains TEXT.")] = None,
+    person: PersonFilter = None,
+    topic: TopicFilter = None,
+    from_: FromFilter = None,
+    to: ToFilter = None,
+    year: YearFilter = None,
+    status: StatusFilter = None,
+    location: LocationFilter = None,
+    search: SearchFilter = None,
     log: LogOption = None,
 ) -> None:
     """Export the log, or the meetings the filters select, for calendars, spreadsheets, scripts or Datasette.

@@ -11,23 +11,33 @@ from nafta_log.errors import UsageError
 from nafta_log.model import STATUSES
 
 
+# The filter flags of `meetings`, shared by every command that selects meetings (export, timeline, graph, report).
+PersonFilter = Annotated[Optional[list[str]], typer.Option(
+    "--person", "-p", metavar="NAME", help="Only meetings this stakeholder took part in; repeat to require several.")]
+TopicFilter = Annotated[Optional[list[str]], typer.Option(
+    "--topic", "-t", metavar="TOPIC", help="Only meetings about this topic; repeat for any of several.")]
+FromFilter = Annotated[Optional[str], typer.Option(
+    "--from", metavar="DATE", help="Only meetings whose whole known span starts on or after DATE.")]
+ToFilter = Annotated[Optional[str], typer.Option(
+    "--to", metavar="DATE", help="Only meetings whose whole known span ends on or before DATE.")]
+YearFilter = Annotated[Optional[int], typer.Option(
+    "--year", metavar="YYYY", min=1, max=9999, help="Only meetings known to fall in this year.")]
+StatusFilter = Annotated[Optional[str], typer.Option("--status", metavar="STATUS", help="scheduled, held or cancelled.")]
+LocationFilter = Annotated[Optional[str], typer.Option(
+    "--location", metavar="TEXT", help="Only meetings whose location contains TEXT.")]
+SearchFilter = Annotated[Optional[str], typer.Option(
+    "--search", "-s", metavar="TEXT", help="Only meetings whose title or summary contains TEXT.")]
+
+
 def meetings(
-    person: Annotated[Optional[list[str]], typer.Option("--person", "-p", metavar="NAME",
-                      help="Only meetings this stakeholder took part in; repeat to require several.")] = None,
-    topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", metavar="TOPIC",
-                     help="Only meetings about this topic; repeat for any of several.")] = None,
-    from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE",
-                     help="Only meetings whose whole known span starts on or after DATE.")] = None,
-    to: Annotated[Optional[str], typer.Option("--to", metavar="DATE",
-                  help="Only meetings whose whole known span ends on or before DATE.")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", metavar="YYYY", min=1, max=9999,
-                    help="Only meetings known to fall in this year.")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS",
-                      help="scheduled, held or cancelled.")] = None,
-    location: Annotated[Optional[str], typer.Option("--location", metavar="TEXT",
-                        help="Only meetings whose location contains TEXT.")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", "-s", metavar="TEXT",
-                      help="Only meetings whose title or summary contains TEXT.")] = None,
+    person: PersonFilter = None,
+    topic: TopicFilter = None,
+    from_: FromFilter = None,
+    to: ToFilter = None,
+    year: YearFilter = None,
+    status: StatusFilter = None,
+    location: LocationFilter = None,
+    search: SearchFilter = None,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most N meetings.")] = None,
     fmt: FormatOption = Format.table,
     log: LogOption = None,

@@ -1,0 +1,127 @@
+"""Finding what changed in a log since the last command, without reading every file (see index.py).
+
+`find -cnewer STAMP` runs in its own process, started before the command line's slow imports, and lists the files
+and folders whose ctime is newer than the stamp; without `find`, `all_files` lets the caller compare everything.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Iterator
+
+from nafta_log import store
+
+STAMP = "stamp"
+FILE = "index.sqlite3"  # the index a scan is relative to (no index: nothing to compare, no scan)
+FileMeta = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+def file_meta(st: os.stat_result) -> FileMeta:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def kind_of(rel: str) -> str | None:
+    """What a path inside the log holds: "meeting", "stakeholder", "topics", "settings", or None."""
+    name = rel.rsplit("/", 1)[-1]
+    if not name.endswith(".toml") or name.startswith(".") or "/." in "/" + rel:
+        return None
+    if rel == store.TOPICS:
+        return "topics"
+    if rel == store.MARKER:
+        return "settings"
+    if rel.startswith(store.STAKEHOLDERS + "/"):
+        return "stakeholder"
+    if rel.startswith(store.MEETINGS + "/"):
+        return "meeting"
+    return None
+
+
+def walk(root: Path, folder: str) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
+    """(relative path, metadata) of every record file under `folder`, hidden and temporary files skipped."""
+    base = str(root)
+    pending = [folder]
+    while pending:
+        rel_dir = pending.pop()
+        try:
+            entries = list(os.scandir(f"{base}/{rel_dir}"))
+        except OSError:
+            continue
+        for entry in sorted(entries, key=lambda e: e.name):
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(f"{rel_dir}/{name}")
+                elif name.endswith(".toml"):
+                    yield f"{rel_dir}/{name}", file_meta(entry.stat())
+            except OSError:
+                continue
+
+
+def all_files(root: Path, meetings: bool = True) -> dict[str, tuple[int, int, int, int]]:
+    """(relative path, metadata) of every record file of the log (meetings left out if asked)."""
+    out = {}
+    for rel in (store.MARKER, store.TOPICS):
+        try:
+            out[rel] = file_meta((root / rel).stat())
+        except OSError:
+            pass
+    for folder in (store.STAKEHOLDERS, store.MEETINGS) if meetings else (store.STAKEHOLDERS,):
+        out.update(walk(root, folder))
+    return out
+
+
+class Scan:
+    """A freshness scan in progress: `find` started in the background, or nothing (then Python does it)."""
+
+    def __init__(self, root: Path, meetings: bool = True) -> None:
+        self.root = root
+        self.meetings = meetings
+        self.started_ns = time.time_ns()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._changed: list[str] | None = None
+        stamp = root / store.CACHE / STAMP
+        if stamp.exists() and (root / store.CACHE / FILE).exists():
+            folders = (store.MEETINGS, store.STAKEHOLDERS) if meetings else (store.STAKEHOLDERS,)
+            targets = [t for t in (*folders, store.TOPICS, store.MARKER) if (root / t).exists()]
+            try:
+                self.proc = subprocess.Popen(["find", *targets, "-cnewer", str(stamp), "-print0"], cwd=root,
+                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                             stdin=subprocess.DEVNULL)
+            except OSError:
+                self.proc = None
+
+    def changed(self) -> list[str] | None:
+        """Relative paths changed since the stamp, or None when they are unknown (scan everything)."""
+        if self.proc is None:
+            return None
+        if self._changed is None:
+            out, _ = self.proc.communicate()
+            if self.proc.returncode != 0:
+                self.proc = None
+                return None
+            self._changed = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+        return self._changed
+
+
+_STARTED: dict[tuple[str, bool], Scan] = {}
+
+
+def start_scan(root: Path, meetings: bool = True, keep: bool = False) -> Scan:
+    """Start looking for changed files now, so the work overlaps whatever the caller does next.
+
+    With `meetings=False` only stakeholders, topics and settings are checked (enough to add a record).
+    With `keep`, the scan is kept for one later `take_scan`.
+    """
+    scan = Scan(root, meetings)
+    if keep:
+        _STARTED[(str(root), meetings)] = scan
+    return scan
+
+
+def take_scan(root: Path, meetings: bool = True) -> Scan | None:
+    """The scan started earlier for this log and scope, if any (each scan is used once)."""
+    return _STARTED.pop((str(root), meetings), None)
