@@ -244,10 +244,14 @@ class Index:
         return sorted(stale), sorted(deleted - stale)
 
     def _stamp(self, started_ns: int) -> None:
+        """Mark the time of a full check (less the margin), and how many files the log has, in the stamp file."""
         stamp = self.root / store.CACHE / STAMP
         when = started_ns - STAMP_MARGIN_NS
+        count = self.con.execute("SELECT count(*) FROM files").fetchone()[0]
         try:
-            stamp.touch()
+            current = stamp.read_text() if stamp.exists() else ""
+            if current != str(count):
+                stamp.write_text(str(count))
             os.utime(stamp, ns=(when, when))
         except OSError:
             pass

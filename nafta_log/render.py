@@ -225,13 +225,13 @@ def problem_line(problem: Problem) -> str:
 
 def progress_callback(file: IO[str], description: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
     """A progress bar on `file` (shown only on a terminal, and only once there is work to show), and its stop."""
-    from rich.progress import Progress
     state: dict[str, Any] = {}
 
     def update(done: int, total: int) -> None:
         if not (hasattr(file, "isatty") and file.isatty()) or total < 2_000:
             return
         if "bar" not in state:
+            from rich.progress import Progress  # imported only when a bar is shown: it costs 10 ms
             state["bar"] = Progress(console=Console(file=file), transient=True)
             state["bar"].start()
             state["task"] = state["bar"].add_task(description, total=total)

@@ -16,6 +16,8 @@ from nafta_log import store
 
 STAMP = "stamp"
 FILE = "index.sqlite3"  # the index a scan is relative to (no index: nothing to compare, no scan)
+# Below this many files, comparing every file in Python (a millisecond) is cheaper than starting `find`.
+FIND_MIN = 1_000
 FileMeta = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 def file_meta(st: os.stat_result) -> FileMeta:
@@ -84,7 +86,7 @@ class Scan:
         self.proc: subprocess.Popen[bytes] | None = None
         self._changed: list[str] | None = None
         stamp = root / store.CACHE / STAMP
-        if stamp.exists() and (root / store.CACHE / FILE).exists():
+        if _files_last_seen(stamp) >= FIND_MIN and (root / store.CACHE / FILE).exists():
             folders = (store.MEETINGS, store.STAKEHOLDERS) if meetings else (store.STAKEHOLDERS,)
             targets = [t for t in (*folders, store.TOPICS, store.MARKER) if (root / t).exists()]
             try:
@@ -105,6 +107,14 @@ class Scan:
                 return None
             self._changed = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
         return self._changed
+
+
+def _files_last_seen(stamp: Path) -> int:
+    """How many record files the last full scan saw (the stamp file holds the number); 0 if unknown."""
+    try:
+        return int(stamp.read_text() or 0)
+    except (OSError, ValueError):
+        return 0
 
 
 _STARTED: dict[tuple[str, bool], Scan] = {}

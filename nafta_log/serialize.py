@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from typing import Any, Iterable, Sequence
 
@@ -83,11 +80,14 @@ def profile_dict(log: Log, p: Profile) -> dict[str, Any]:
 
 def to_json(data: Any) -> str:
     """JSON text; invisible and bidi characters escaped so the output is safe on a terminal."""
+    import json
     return json_safe(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
     """CSV text with a header; control characters other than newline and tab are shown as escapes."""
+    import csv
+    import io
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     w.writeheader()
@@ -116,6 +116,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str):
         return visible(value, keep="\n\t")
     if isinstance(value, (list, dict)):
+        import json
         return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value
 

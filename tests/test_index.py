@@ -18,6 +18,13 @@ from nafta_log.query import MeetingQuery
 from conftest import invoke, lines
 
 
+@pytest.fixture(autouse=True)
+def always_find(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These logs are small; make the scan use `find` anyway, as it does for logs of 1,000 files and more."""
+    from nafta_log import scan
+    monkeypatch.setattr(scan, "FIND_MIN", 0)
+
+
 def _settle(root: Path) -> None:
     """Move the stamp to now (no margin), so the next check must find changes by their own ctimes."""
     import time
@@ -28,11 +35,12 @@ def _settle(root: Path) -> None:
 
 def _oracle_matches(root: Path) -> None:
     """Every query answered from the index equals the same query over the files loaded afresh."""
+    had_index = (root / ".nafta-log" / index.FILE).exists()
     scan = index.start_scan(root)
     listed = scan.changed()
     ix = Index.open(root, scan)
-    if listed is not None:
-        assert len(listed) < 40, listed  # find listed only what changed, not the whole log
+    if had_index and shutil.which("find"):
+        assert listed is not None and len(listed) < 40, listed  # find listed only what changed, not the whole log
     log = store.load(root).log
     assert ix.problems() == sorted(store.load(root).problems, key=lambda p: p.sort_key())
     assert [m.id for m in ix.meetings_where()] == [m.id for m in log.sorted_meetings()]
