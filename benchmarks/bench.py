@@ -375,27 +375,59 @@ def baseline_command() -> Command:
 
 # --- timing ------------------------------------------------------------------------------------------------
 
-def run_once(argv: Sequence[str], stderr: IO[bytes]) -> Run:
-    """Run `argv` with stdout to /dev/null and stderr to `stderr`; fail if it exits with an error.
-
-    os.wait4 gives the resource usage of that one child (and of the processes it waited for), so its
-    ru_maxrss is the command's own peak memory, measured in the timed run itself at no cost to the timing.
-    """
-    stderr.seek(0)
-    stderr.truncate()
-    actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0), (os.POSIX_SPAWN_DUP2, stderr.fileno(), 2)]
+# Runs one command for `Launcher`: spawns it, waits for it with os.wait4 and answers with its figures as JSON.
+LAUNCHER_CODE = """\
+import json, os, sys, time
+for line in sys.stdin:
+    argv, stderr_path = json.loads(line)
+    fd = os.open(stderr_path, os.O_WRONLY | os.O_TRUNC)
+    actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0), (os.POSIX_SPAWN_DUP2, fd, 2)]
     start = time.perf_counter()
-    pid = os.posix_spawn(argv[0], list(argv), os.environ, file_actions=actions)
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
     _, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        stderr.seek(0)
-        raise BenchError(f"`{shlex.join(argv)}` exited with {code}:\n{stderr.read().decode(errors='replace')}")
-    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * RSS_UNIT)
+    os.close(fd)
+    print(json.dumps([elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+                      os.waitstatus_to_exitcode(status)]), flush=True)
+"""
 
 
-def measure(commands: list[Command], runs: int, warmup: int) -> list[Result]:
+class Launcher:
+    """A small process, started before bench.py grows, that runs and times every command for it.
+
+    Linux counts the peak memory of the process that spawns a command in the command's max RSS (the
+    child starts from its parent's address space), so commands spawned by bench.py itself, which holds
+    the file lists of a 100,000-meeting log, would all show bench.py's peak. The launcher stays at the
+    size of a bare Python, below the baseline's, so os.wait4 there gives each command's own peak memory.
+    """
+
+    def __init__(self, stack: ExitStack) -> None:
+        """Start the launcher, and a file for the stderr of the commands it runs; both end with the stack."""
+        self.process = stack.enter_context(subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+        self.stderr = stack.enter_context(tempfile.NamedTemporaryFile(prefix="nafta-log-bench-stderr-"))
+
+    def run(self, argv: Sequence[str]) -> Run:
+        """Run `argv` with stdout to /dev/null and stderr to `self.stderr`; fail if it exits with an error.
+
+        The time is taken in the launcher, around the spawn and the wait, at no cost to the timing; ru_maxrss
+        from os.wait4 is the command's own peak memory (and that of the processes it waited for).
+        """
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps([list(argv), self.stderr.name]) + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline()
+        if not reply:
+            raise BenchError("the launcher process ended unexpectedly")
+        elapsed, cpu, maxrss, code = json.loads(reply)
+        if code != 0:
+            self.stderr.seek(0)
+            raise BenchError(f"`{shlex.join(argv)}` exited with {code}:\n"
+                             f"{self.stderr.read().decode(errors='replace')}")
+        return Run(elapsed, cpu, maxrss * RSS_UNIT)
+
+
+def measure(launcher: Launcher, commands: list[Command], runs: int, warmup: int) -> list[Result]:
     """Run every command `warmup` + `runs` times, round-robin, keeping the times of the last `runs` rounds.
 
     A command's `prepare` (changing files, deleting the index) runs before each of its runs, warm-up included,
@@ -403,17 +435,16 @@ def measure(commands: list[Command], runs: int, warmup: int) -> list[Result]:
     """
     timed: dict[Command, list[Run]] = {c: [] for c in commands}
     rounds = warmup + runs
-    with tempfile.TemporaryFile() as stderr:
-        for i in range(rounds):
-            progress(f"round {i + 1}/{rounds}" + (" (warm-up)" if i < warmup else ""))
-            for c in commands:
-                if c.prepare is not None:
-                    c.prepare()
-                run = run_once(c.argv, stderr)
-                if i == 0:
-                    note_stderr(c, stderr)
-                if i >= warmup:
-                    timed[c].append(run)
+    for i in range(rounds):
+        progress(f"round {i + 1}/{rounds}" + (" (warm-up)" if i < warmup else ""))
+        for c in commands:
+            if c.prepare is not None:
+                c.prepare()
+            run = launcher.run(c.argv)
+            if i == 0:
+                note_stderr(c, launcher.stderr)
+            if i >= warmup:
+                timed[c].append(run)
     progress("")
     return [Result(c, timed[c]) for c in commands]
 
@@ -499,8 +530,8 @@ def header(how: str, args: argparse.Namespace, package: Path, notes: list[str]) 
     lines += notes
     if set(args.scenarios) - {"build"}:
         lines.append(f"{args.runs} timed runs after {args.warmup} warm-up, round-robin; times are wall-clock "
-                     "medians; cpu s is the median user + system time; peak MB is the largest max RSS; stdout "
-                     "goes to /dev/null")
+                     "medians; cpu s is the median user + system time; peak MB is the largest max RSS (read by a small "
+                     "launcher process that runs every command); stdout goes to /dev/null")
     if "build" in args.scenarios:
         lines.append(f"build: {args.build_runs} timed runs after {args.warmup} warm-up, round-robin, in rounds "
                      "of their own after the others")
@@ -615,15 +646,16 @@ def result_json(r: Result, base: float, base_name: str, pairs: dict[Command, Res
             "cpu_median_s": r.cpu_median, "peak_rss_mb": r.peak_mb, "times_s": r.seconds}
 
 
-def to_json(results: list[Result], build: list[Result], answer: Answer | None, how: str, args: argparse.Namespace,
-            load: tuple[float, float]) -> dict[str, object]:
+def to_json(results: list[Result], build: list[Result], answer: Answer | None, how: str, package: Path,
+            args: argparse.Namespace, load: tuple[float, float]) -> dict[str, object]:
     """The results as JSON-ready data, with what is needed to compare runs made on other days."""
     pairs = scale_pairs(results)
     return {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "python": sys.executable, "python_version": platform.python_version(),
         "platform": platform.platform(), "cpus": os.cpu_count(), "load_average": list(load),
-        "nafta_log": how, "runs": args.runs, "build_runs": args.build_runs, "warmup": args.warmup,
+        "nafta_log": how, "nafta_log_package": str(package),
+        "runs": args.runs, "build_runs": args.build_runs, "warmup": args.warmup,
         "results": [result_json(r, results[0].median, "baseline", pairs) for r in results],
         "build": [result_json(r, build[0].median, "tomllib parse", {}) for r in build],
         "changed_answer": answer._asdict() if answer else None,
@@ -683,8 +715,9 @@ def main(argv: list[str] | None = None) -> None:
     wheres = where_labels(logs)
     answer = None
     try:
-        package = compile_package()
         with ExitStack() as stack:
+            launcher = Launcher(stack)  # first, while bench.py is small
+            package = compile_package()
             scratch = Scratch(stack, nafta)
             commands = [baseline_command()]
             for s in args.scenarios:
@@ -692,11 +725,11 @@ def main(argv: list[str] | None = None) -> None:
                     commands += scenario_commands(s, logs, wheres, nafta, scratch)
             builds = scenario_commands("build", logs, wheres, nafta, scratch) if "build" in args.scenarios else []
             before = os.getloadavg()[0]
-            results = measure(commands, args.runs, args.warmup) if len(commands) > 1 else []
+            results = measure(launcher, commands, args.runs, args.warmup) if len(commands) > 1 else []
             if "changed" in args.scenarios:
                 answer = check_answer(nafta, scratch.copy_of(args.log), wheres[args.log],
                                       len(scratch.answers[args.log]))
-            build = measure(builds, args.build_runs, args.warmup) if builds else []
+            build = measure(launcher, builds, args.build_runs, args.warmup) if builds else []
             load = (before, os.getloadavg()[0])
     except BenchError as exc:
         sys.exit(f"bench.py: {exc}")
@@ -706,7 +739,7 @@ def main(argv: list[str] | None = None) -> None:
                 target_lines(results, pairs, answer, build), summary(results, pairs, answer, build)]
     print("\n\n".join("\n".join(lines) for lines in sections if lines))
     if args.json:
-        args.json.write_text(json.dumps(to_json(results, build, answer, how, args, load), indent=2) + "\n")
+        args.json.write_text(json.dumps(to_json(results, build, answer, how, package, args, load), indent=2) + "\n")
 
 
 if __name__ == "__main__":
