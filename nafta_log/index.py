@@ -39,7 +39,7 @@ from nafta_log.scan import FILE, STAMP, FileMeta, Scan, all_files, file_meta, ki
 from nafta_log.errors import Problem
 from nafta_log.model import Log, Meeting, Origin, Settings, Stakeholder, Topic
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STAMP_MARGIN_NS = 1_000_000_000
 
 _SCHEMA = """
@@ -50,9 +50,11 @@ CREATE TABLE meetings (id TEXT PRIMARY KEY, path TEXT UNIQUE, first TEXT, last T
                        date TEXT, data TEXT);
 CREATE INDEX meetings_skey ON meetings(skey);
 CREATE INDEX meetings_first ON meetings(first);
-CREATE TABLE participants (stakeholder TEXT, meeting TEXT, PRIMARY KEY (stakeholder, meeting)) WITHOUT ROWID;
+CREATE TABLE participants (stakeholder TEXT, meeting TEXT, skey TEXT, held INT,
+                           PRIMARY KEY (stakeholder, meeting)) WITHOUT ROWID;
 CREATE INDEX participants_meeting ON participants(meeting);
-CREATE TABLE meeting_topics (topic TEXT, meeting TEXT, PRIMARY KEY (topic, meeting)) WITHOUT ROWID;
+CREATE TABLE meeting_topics (topic TEXT, meeting TEXT, skey TEXT, held INT, PRIMARY KEY (topic, meeting)) WITHOUT ROWID;
+CREATE TABLE topic_people (topic TEXT, stakeholder TEXT, n INT, PRIMARY KEY (topic, stakeholder)) WITHOUT ROWID;
 CREATE INDEX meeting_topics_meeting ON meeting_topics(meeting);
 CREATE TABLE stakeholders (id TEXT PRIMARY KEY, path TEXT UNIQUE, name TEXT, kind TEXT, data TEXT);
 CREATE TABLE roles (stakeholder TEXT, organization TEXT);
@@ -200,8 +202,8 @@ class Index:
         if folder is None:
             rows = self.con.execute("SELECT * FROM files")
         else:
-            escaped = folder.replace("%", "\\%").replace("_", "\\_")
-            rows = self.con.execute("SELECT * FROM files WHERE path LIKE ? ESCAPE '\\'", (escaped + "/%",))
+            # A range of the primary key ('0' follows '/'), so the lookup reads only this folder's rows.
+            rows = self.con.execute("SELECT * FROM files WHERE path >= ? AND path < ?", (folder + "/", folder + "0"))
         return {p: (s, m, c, i) for p, s, m, c, i in rows}
 
     def add_files(self, paths: Sequence[Path]) -> None:
@@ -275,6 +277,7 @@ class Index:
                             [(rel, *meta) for rel, meta, *_ in parsed])
             problems: list[tuple[Any, ...]] = []
             meetings, parts, mtopics, people, keys, roles = [], [], [], [], [], []
+            pairs: list[tuple[str, str]] = []  # (topic, stakeholder) of each meeting that counts
             renamed: list[str] = []  # stakeholders (re)read: their names order the topics' rankings
             for rel, meta, kind, encoded, probs, made in parsed:
                 problems += [(rel, line, col, msg) for line, col, msg in probs]
@@ -291,8 +294,11 @@ class Index:
                     meetings.append((stem, rel, first, last, skey, status, date, encoded))
                     if stats is not None:
                         stats.meeting(skey, status, participants, topics)
-                    parts += [(p, stem) for p in participants]
-                    mtopics += [(t, stem) for t in topics]
+                    held = int(status != "cancelled")
+                    parts += [(p, stem, skey, held) for p in participants]
+                    mtopics += [(t, stem, skey, held) for t in topics]
+                    if held and stats is None:
+                        pairs += [(t, p) for t in topics for p in participants]
                     affected_people.update(participants)
                     affected_topics.update(topics)
                 elif kind == "stakeholder":
@@ -310,18 +316,19 @@ class Index:
                     con.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (encoded,))
             con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)", problems)
             con.executemany("INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", meetings)
-            con.executemany("INSERT OR IGNORE INTO participants VALUES (?, ?)", parts)
-            con.executemany("INSERT OR IGNORE INTO meeting_topics VALUES (?, ?)", mtopics)
+            con.executemany("INSERT OR IGNORE INTO participants VALUES (?, ?, ?, ?)", parts)
+            con.executemany("INSERT OR IGNORE INTO meeting_topics VALUES (?, ?, ?, ?)", mtopics)
+            con.executemany("INSERT INTO topic_people VALUES (?, ?, 1) ON CONFLICT (topic, stakeholder) "
+                            "DO UPDATE SET n = n + 1", pairs)
             con.executemany("INSERT OR REPLACE INTO stakeholders VALUES (?, ?, ?, ?, ?)", people)
             con.executemany("INSERT INTO name_keys VALUES (?, ?, ?, ?)", keys)
             con.executemany("INSERT INTO roles VALUES (?, ?)", roles)
             if not full:
                 for sid in renamed:
                     affected_topics.update(r[0] for r in con.execute(
-                        "SELECT DISTINCT t.topic FROM participants p JOIN meeting_topics t ON t.meeting = p.meeting "
-                        "WHERE p.stakeholder = ?", (sid,)))
+                        "SELECT topic FROM topic_people WHERE stakeholder = ? AND n > 0", (sid,)))
             if stats is None:
-                self._update_stats(None if full else affected_people, None if full else affected_topics)
+                self._update_stats(affected_people, affected_topics)
 
     def _taken(self, mid: str, rel: str, taken: dict[str, str] | None) -> str | None:
         """The other file already holding meeting id `mid`, if any (a duplicate id across year folders)."""
@@ -331,41 +338,25 @@ class Index:
         row = self.con.execute("SELECT path FROM meetings WHERE id = ?", (mid,)).fetchone()
         return row[0] if row and row[0] != rel else None
 
-    def _update_stats(self, people: set[str] | None, topics: set[str] | None) -> None:
-        """Recompute the per-person and per-topic summaries of the given ids (None: of all)."""
+    def _update_stats(self, people: set[str], topics: set[str]) -> None:
+        """Recompute the per-person and per-topic summaries of the given ids, each from its own index range.
+
+        A person's count and last meeting come from their rows of `participants` (no join); a topic's from its
+        rows of `meeting_topics`, and its most involved people from `topic_people`, whose counts are kept up to
+        date as meetings come and go. So the cost follows the size of the change, not of the log.
+        """
         con = self.con
-        held = "JOIN meetings m ON m.id = x.meeting AND m.status != 'cancelled'"
-        if people is None:
-            con.execute("DELETE FROM people_stats")
-            con.execute(f"INSERT INTO people_stats SELECT x.stakeholder, count(*), max(m.skey) "
-                        f"FROM participants x {held} GROUP BY x.stakeholder")
-        else:
-            for sid in people:
-                con.execute("DELETE FROM people_stats WHERE stakeholder = ?", (sid,))
-                con.execute(f"INSERT INTO people_stats SELECT x.stakeholder, count(*), max(m.skey) "
-                            f"FROM participants x {held} WHERE x.stakeholder = ? GROUP BY x.stakeholder", (sid,))
-        if topics is None:
-            con.execute("DELETE FROM topic_stats")
-            con.execute(f"INSERT INTO topic_stats SELECT x.topic, count(*), min(m.skey), max(m.skey), NULL "
-                        f"FROM meeting_topics x {held} GROUP BY x.topic")
-            tops = con.execute(f"SELECT x.topic, p.stakeholder, count(*), s.name FROM meeting_topics x {held} "
-                               "JOIN participants p ON p.meeting = x.meeting "
-                               "LEFT JOIN stakeholders s ON s.id = p.stakeholder GROUP BY x.topic, p.stakeholder")
-            per: dict[str, list[tuple[str, int, str | None]]] = {}
-            for topic, sid, n, name in tops:
-                per.setdefault(topic, []).append((sid, n, name))
-            con.executemany("UPDATE topic_stats SET top = ? WHERE topic = ?",
-                            [(json.dumps(indexrows.ranked(v)), k) for k, v in per.items()])
-        else:
-            for tid in topics:
-                con.execute("DELETE FROM topic_stats WHERE topic = ?", (tid,))
-                con.execute(f"INSERT INTO topic_stats SELECT x.topic, count(*), min(m.skey), max(m.skey), NULL "
-                            f"FROM meeting_topics x {held} WHERE x.topic = ? GROUP BY x.topic", (tid,))
-                top = con.execute(f"SELECT p.stakeholder, count(*), s.name FROM meeting_topics x {held} "
-                                  "JOIN participants p ON p.meeting = x.meeting "
-                                  "LEFT JOIN stakeholders s ON s.id = p.stakeholder WHERE x.topic = ? "
-                                  "GROUP BY p.stakeholder", (tid,)).fetchall()
-                con.execute("UPDATE topic_stats SET top = ? WHERE topic = ?", (json.dumps(indexrows.ranked(top)), tid))
+        for sid in people:
+            con.execute("DELETE FROM people_stats WHERE stakeholder = ?", (sid,))
+            con.execute("INSERT INTO people_stats SELECT stakeholder, count(*), max(skey) FROM participants "
+                        "WHERE stakeholder = ? AND held = 1 GROUP BY stakeholder", (sid,))
+        for tid in topics:
+            con.execute("DELETE FROM topic_stats WHERE topic = ?", (tid,))
+            con.execute("INSERT INTO topic_stats SELECT topic, count(*), min(skey), max(skey), NULL FROM meeting_topics "
+                        "WHERE topic = ? AND held = 1 GROUP BY topic", (tid,))
+            top = con.execute("SELECT t.stakeholder, t.n, s.name FROM topic_people t LEFT JOIN stakeholders s "
+                              "ON s.id = t.stakeholder WHERE t.topic = ? AND t.n > 0", (tid,)).fetchall()
+            con.execute("UPDATE topic_stats SET top = ? WHERE topic = ?", (json.dumps(indexrows.ranked(top)), tid))
 
     def _store_topics(self, topics: Mapping[str, Topic]) -> None:
         con = self.con
@@ -387,10 +378,17 @@ class Index:
             kind = kind_of(rel)
             stem = rel.rsplit("/", 1)[-1][:-5]
             if kind == "meeting":
-                row = con.execute("SELECT id FROM meetings WHERE path = ?", (rel,)).fetchone()
+                row = con.execute("SELECT id, status FROM meetings WHERE path = ?", (rel,)).fetchone()
                 if row:
-                    people.update(r[0] for r in con.execute("SELECT stakeholder FROM participants WHERE meeting = ?", row))
-                    topics.update(r[0] for r in con.execute("SELECT topic FROM meeting_topics WHERE meeting = ?", row))
+                    mid, status = row
+                    row = (mid,)
+                    was = [r[0] for r in con.execute("SELECT stakeholder FROM participants WHERE meeting = ?", row)]
+                    about = [r[0] for r in con.execute("SELECT topic FROM meeting_topics WHERE meeting = ?", row)]
+                    people.update(was)
+                    topics.update(about)
+                    if status != "cancelled":
+                        con.executemany("UPDATE topic_people SET n = n - 1 WHERE topic = ? AND stakeholder = ?",
+                                        [(t, p) for t in about for p in was])
                     con.execute("DELETE FROM meetings WHERE id = ?", row)
                     con.execute("DELETE FROM participants WHERE meeting = ?", row)
                     con.execute("DELETE FROM meeting_topics WHERE meeting = ?", row)

@@ -167,7 +167,7 @@ class Stats:
                 self.pairs[(t, p)] = self.pairs.get((t, p), 0) + 1
 
     def write(self, con: sqlite3.Connection) -> None:
-        """Store the summaries in people_stats and topic_stats."""
+        """Store the summaries in people_stats, topic_stats and topic_people."""
         con.executemany("INSERT INTO people_stats VALUES (?, ?, ?)", [(p, n, last) for p, (n, last) in self.people.items()])
         per: dict[str, list[tuple[str, int, str | None]]] = {}
         for (t, p), n in self.pairs.items():
@@ -175,6 +175,7 @@ class Stats:
         con.executemany("INSERT INTO topic_stats VALUES (?, ?, ?, ?, ?)",
                         [(t, n, first, last, json.dumps(ranked(per.get(t, []))))
                          for t, (n, first, last) in self.topics.items()])
+        con.executemany("INSERT INTO topic_people VALUES (?, ?, ?)", [(t, p, n) for (t, p), n in self.pairs.items()])
 
 
 def ranked(counts: Iterable[tuple[str, int, str | None]]) -> list[tuple[str, int]]:

@@ -18,6 +18,7 @@ STAMP = "stamp"
 FILE = "index.sqlite3"  # the index a scan is relative to (no index: nothing to compare, no scan)
 # Below this many files, comparing every file in Python (a millisecond) is cheaper than starting `find`.
 FIND_MIN = 1_000
+FIND_SPLIT = 20_000  # from this many files, two `find` processes share the work
 FileMeta = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 def file_meta(st: os.stat_result) -> FileMeta:
@@ -77,35 +78,61 @@ def all_files(root: Path, meetings: bool = True) -> dict[str, tuple[int, int, in
 
 
 class Scan:
-    """A freshness scan in progress: `find` started in the background, or nothing (then Python does it)."""
+    """A freshness scan in progress: `find` started in the background, or nothing (then Python does it).
+
+    For a large log the meetings' year folders are shared between two `find` processes, one per core: the
+    stat() of every file is the whole cost, and it divides.
+    """
 
     def __init__(self, root: Path, meetings: bool = True) -> None:
         self.root = root
         self.meetings = meetings
         self.started_ns = time.time_ns()
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.procs: list[subprocess.Popen[bytes]] = []
         self._changed: list[str] | None = None
+        self._extra: list[str] = []
         stamp = root / store.CACHE / STAMP
-        if _files_last_seen(stamp) >= FIND_MIN and (root / store.CACHE / FILE).exists():
-            folders = (store.MEETINGS, store.STAKEHOLDERS) if meetings else (store.STAKEHOLDERS,)
-            targets = [t for t in (*folders, store.TOPICS, store.MARKER) if (root / t).exists()]
-            try:
-                self.proc = subprocess.Popen(["find", *targets, "-cnewer", str(stamp), "-print0"], cwd=root,
-                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                             stdin=subprocess.DEVNULL)
+        seen = _files_last_seen(stamp)
+        if seen < FIND_MIN or not (root / store.CACHE / FILE).exists():
+            return
+        others = [t for t in (store.STAKEHOLDERS, store.TOPICS, store.MARKER) if (root / t).exists()]
+        groups = [others]
+        if meetings and (root / store.MEETINGS).is_dir():
+            years = sorted(f"{store.MEETINGS}/{e.name}" for e in os.scandir(root / store.MEETINGS)
+                           if e.is_dir(follow_symlinks=False) and not e.name.startswith("."))
+            half = len(years) // 2 if seen >= FIND_SPLIT else 0
+            groups = [years[:half] + others, years[half:]]
+            try:  # the meetings folder itself: a year folder added or removed
+                if (root / store.MEETINGS).stat().st_ctime_ns > stamp.stat().st_mtime_ns:
+                    self._extra.append(store.MEETINGS)
             except OSError:
-                self.proc = None
+                return
+        try:
+            for targets in (g for g in groups if g):
+                self.procs.append(subprocess.Popen(["find", *targets, "-cnewer", str(stamp), "-print0"], cwd=root,
+                                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                                   stdin=subprocess.DEVNULL))
+        except OSError:
+            self.procs = []
+
+    @property
+    def proc(self) -> subprocess.Popen[bytes] | None:
+        """The first `find` process, if any was started."""
+        return self.procs[0] if self.procs else None
 
     def changed(self) -> list[str] | None:
         """Relative paths changed since the stamp, or None when they are unknown (scan everything)."""
-        if self.proc is None:
+        if not self.procs:
             return None
         if self._changed is None:
-            out, _ = self.proc.communicate()
-            if self.proc.returncode != 0:
-                self.proc = None
-                return None
-            self._changed = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+            found = list(self._extra)
+            for proc in self.procs:
+                out, _ = proc.communicate()
+                if proc.returncode != 0:
+                    self.procs = []
+                    return None
+                found += [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+            self._changed = found
         return self._changed
 
 

@@ -20,9 +20,10 @@ from conftest import invoke, lines
 
 @pytest.fixture(autouse=True)
 def always_find(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These logs are small; make the scan use `find` anyway, as it does for logs of 1,000 files and more."""
+    """These logs are small; make the scan use `find` anyway (two of them), as it does for large logs."""
     from nafta_log import scan
     monkeypatch.setattr(scan, "FIND_MIN", 0)
+    monkeypatch.setattr(scan, "FIND_SPLIT", 0)
 
 
 def _settle(root: Path) -> None:
