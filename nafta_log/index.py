@@ -39,7 +39,7 @@ from nafta_log.scan import FILE, STAMP, FileMeta, Scan, all_files, file_meta, ki
 from nafta_log.errors import Problem
 from nafta_log.model import Log, Meeting, Origin, Settings, Stakeholder, Topic
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 STAMP_MARGIN_NS = 1_000_000_000
 
 _SCHEMA = """
@@ -51,9 +51,10 @@ CREATE TABLE meetings (id TEXT PRIMARY KEY, path TEXT UNIQUE, first TEXT, last T
 CREATE INDEX meetings_skey ON meetings(skey);
 CREATE INDEX meetings_first ON meetings(first);
 CREATE TABLE participants (stakeholder TEXT, meeting TEXT, skey TEXT, held INT,
-                           PRIMARY KEY (stakeholder, meeting)) WITHOUT ROWID;
+                           PRIMARY KEY (stakeholder, held, skey, meeting)) WITHOUT ROWID;
 CREATE INDEX participants_meeting ON participants(meeting);
-CREATE TABLE meeting_topics (topic TEXT, meeting TEXT, skey TEXT, held INT, PRIMARY KEY (topic, meeting)) WITHOUT ROWID;
+CREATE TABLE meeting_topics (topic TEXT, meeting TEXT, skey TEXT, held INT,
+                             PRIMARY KEY (topic, held, skey, meeting)) WITHOUT ROWID;
 CREATE TABLE topic_people (topic TEXT, stakeholder TEXT, n INT, PRIMARY KEY (topic, stakeholder)) WITHOUT ROWID;
 CREATE INDEX meeting_topics_meeting ON meeting_topics(meeting);
 CREATE TABLE stakeholders (id TEXT PRIMARY KEY, path TEXT UNIQUE, name TEXT, kind TEXT, data TEXT);
@@ -270,8 +271,9 @@ class Index:
         with con:
             affected_people: set[str] = set()
             affected_topics: set[str] = set()
+            counts: dict[tuple[str, str], int] = {}  # ("s"|"t", id) -> change in meetings that count
             if not full:
-                affected_people, affected_topics = self._forget([p for p, *_ in parsed] + deleted)
+                affected_people, affected_topics = self._forget([p for p, *_ in parsed] + deleted, counts)
             con.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in deleted])
             con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                             [(rel, *meta) for rel, meta, *_ in parsed])
@@ -299,6 +301,10 @@ class Index:
                     mtopics += [(t, stem, skey, held) for t in topics]
                     if held and stats is None:
                         pairs += [(t, p) for t in topics for p in participants]
+                        for p in participants:
+                            counts[("s", p)] = counts.get(("s", p), 0) + 1
+                        for t in topics:
+                            counts[("t", t)] = counts.get(("t", t), 0) + 1
                     affected_people.update(participants)
                     affected_topics.update(topics)
                 elif kind == "stakeholder":
@@ -328,7 +334,7 @@ class Index:
                     affected_topics.update(r[0] for r in con.execute(
                         "SELECT topic FROM topic_people WHERE stakeholder = ? AND n > 0", (sid,)))
             if stats is None:
-                self._update_stats(affected_people, affected_topics)
+                self._update_stats(affected_people, affected_topics, counts)
 
     def _taken(self, mid: str, rel: str, taken: dict[str, str] | None) -> str | None:
         """The other file already holding meeting id `mid`, if any (a duplicate id across year folders)."""
@@ -338,25 +344,29 @@ class Index:
         row = self.con.execute("SELECT path FROM meetings WHERE id = ?", (mid,)).fetchone()
         return row[0] if row and row[0] != rel else None
 
-    def _update_stats(self, people: set[str], topics: set[str]) -> None:
-        """Recompute the per-person and per-topic summaries of the given ids, each from its own index range.
+    def _update_stats(self, people: set[str], topics: set[str], counts: Mapping[tuple[str, str], int]) -> None:
+        """Bring the per-person and per-topic summaries of the given ids up to date, at a cost that follows the change.
 
-        A person's count and last meeting come from their rows of `participants` (no join); a topic's from its
-        rows of `meeting_topics`, and its most involved people from `topic_people`, whose counts are kept up to
-        date as meetings come and go. So the cost follows the size of the change, not of the log.
+        Counts move by the `counts` deltas; a first or last date is one lookup at the end of the id's range of
+        `participants` or `meeting_topics` (keyed by id, then held, then date); a topic's most involved people
+        come from `topic_people`, whose counts move with every meeting that comes or goes.
         """
         con = self.con
         for sid in people:
-            con.execute("DELETE FROM people_stats WHERE stakeholder = ?", (sid,))
-            con.execute("INSERT INTO people_stats SELECT stakeholder, count(*), max(skey) FROM participants "
-                        "WHERE stakeholder = ? AND held = 1 GROUP BY stakeholder", (sid,))
+            con.execute("INSERT INTO people_stats VALUES (?, ?, NULL) ON CONFLICT (stakeholder) "
+                        "DO UPDATE SET meetings = meetings + excluded.meetings", (sid, counts.get(("s", sid), 0)))
+            con.execute("UPDATE people_stats SET last = (SELECT max(skey) FROM participants WHERE stakeholder = ? "
+                        "AND held = 1) WHERE stakeholder = ?", (sid, sid))
+        con.execute("DELETE FROM people_stats WHERE meetings <= 0")
         for tid in topics:
-            con.execute("DELETE FROM topic_stats WHERE topic = ?", (tid,))
-            con.execute("INSERT INTO topic_stats SELECT topic, count(*), min(skey), max(skey), NULL FROM meeting_topics "
-                        "WHERE topic = ? AND held = 1 GROUP BY topic", (tid,))
+            con.execute("INSERT INTO topic_stats VALUES (?, ?, NULL, NULL, NULL) ON CONFLICT (topic) "
+                        "DO UPDATE SET meetings = meetings + excluded.meetings", (tid, counts.get(("t", tid), 0)))
             top = con.execute("SELECT t.stakeholder, t.n, s.name FROM topic_people t LEFT JOIN stakeholders s "
                               "ON s.id = t.stakeholder WHERE t.topic = ? AND t.n > 0", (tid,)).fetchall()
-            con.execute("UPDATE topic_stats SET top = ? WHERE topic = ?", (json.dumps(indexrows.ranked(top)), tid))
+            con.execute("UPDATE topic_stats SET first = (SELECT min(skey) FROM meeting_topics WHERE topic = ?1 "
+                        "AND held = 1), last = (SELECT max(skey) FROM meeting_topics WHERE topic = ?1 AND held = 1), "
+                        "top = ?2 WHERE topic = ?1", (tid, json.dumps(indexrows.ranked(top))))
+        con.execute("DELETE FROM topic_stats WHERE meetings <= 0")
 
     def _store_topics(self, topics: Mapping[str, Topic]) -> None:
         con = self.con
@@ -368,8 +378,11 @@ class Index:
         con.executemany("INSERT INTO name_keys VALUES (?, ?, ?, ?)",
                         [("t", stage, key, t.id) for t in topics.values() for stage, key in indexrows.name_keys(t)])
 
-    def _forget(self, paths: Sequence[str]) -> tuple[set[str], set[str]]:
-        """Drop everything the index holds from these files; return the stakeholders and topics it touched."""
+    def _forget(self, paths: Sequence[str], counts: dict[tuple[str, str], int]) -> tuple[set[str], set[str]]:
+        """Drop everything the index holds from these files; return the stakeholders and topics it touched.
+
+        Each meeting that counted (not cancelled) takes one off its people's and topics' `counts`.
+        """
         con = self.con
         people: set[str] = set()
         topics: set[str] = set()
@@ -389,6 +402,10 @@ class Index:
                     if status != "cancelled":
                         con.executemany("UPDATE topic_people SET n = n - 1 WHERE topic = ? AND stakeholder = ?",
                                         [(t, p) for t in about for p in was])
+                        for p in was:
+                            counts[("s", p)] = counts.get(("s", p), 0) - 1
+                        for t in about:
+                            counts[("t", t)] = counts.get(("t", t), 0) - 1
                     con.execute("DELETE FROM meetings WHERE id = ?", row)
                     con.execute("DELETE FROM participants WHERE meeting = ?", row)
                     con.execute("DELETE FROM meeting_topics WHERE meeting = ?", row)
