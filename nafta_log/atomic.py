@@ -37,6 +37,11 @@ def crash_point() -> None:
         os._exit(137)
 
 
+# Present while a writer holds the lock; a writer that finds it was left by one that was killed, and only then
+# sweeps the log for leftover temporary files (a sweep reads every folder: half a second at 100,000 records).
+WRITING = "writing"
+
+
 @contextmanager
 def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the log's write lock (flock on .nafta-log/lock), finishing any interrupted change and removing leftovers.
@@ -54,11 +59,18 @@ def locked(root: Path, timeout: float | None = None) -> Iterator[None]:
         fd = os.open(cache / "lock", os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise NaftaLogError(f"cannot lock the log at {root}: {_reason(exc)}; nothing was written") from None
+    writing = cache / WRITING
     try:
         _flock(fd, fcntl.LOCK_EX, timeout)
         _held.add(key)
-        recover(root)
+        if writing.exists() or pending_change(root):
+            recover(root)  # the last writer was killed: finish its change, sweep its temporary files
+        try:
+            os.close(os.open(writing, os.O_WRONLY | os.O_CREAT, 0o644))
+        except OSError:
+            pass  # a read-only log: the write itself will say so
         yield
+        writing.unlink(missing_ok=True)
     finally:
         _held.discard(key)
         os.close(fd)

@@ -81,6 +81,8 @@ def test_leftover_temp_files_are_ignored_then_cleaned(sample: Path) -> None:
                  sample / "stakeholders" / ".someone.toml.a1b2c3d4.staged", sample / ".topics.toml.zz9.tmp"]
     for p in leftovers:
         p.write_text('title = "half a rec')
+    (sample / ".nafta-log").mkdir(exist_ok=True)
+    (sample / ".nafta-log" / "writing").touch()  # what a writer killed while writing leaves behind
     assert (invoke(["check"], log=sample).stdout, invoke(["meetings"], log=sample).stderr) == ("", "")
     assert all(p.exists() for p in leftovers)
     assert invoke(["add", "topic", "Dairy"], log=sample).exit_code == 0
@@ -154,3 +156,10 @@ def test_apply_changes_refuses_when_a_file_changed_since_it_was_read(sample: Pat
         store.apply_changes(sample, {a: "kind = \"organization\"\nname = \"U\"\n", b: "x = 1\n"}, [],
                             expected={a: read, b: None})
     assert _files(sample) == before
+
+
+def test_a_clean_write_leaves_no_sign_of_writing(sample: Path) -> None:
+    """Only a writer that was killed leaves `.nafta-log/writing`, which makes the next one sweep the log."""
+    assert invoke(["add", "topic", "Dairy"], log=sample).exit_code == 0
+    assert (sample / ".nafta-log" / "lock").exists()
+    assert not (sample / ".nafta-log" / "writing").exists()
