@@ -14,7 +14,7 @@ import hashlib
 import statistics
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from nafta_log import records, store, tomltext
 from nafta_log.actions import MAX_TEXT, MAX_TITLE, id_words, merge_roles
@@ -282,3 +282,26 @@ def summary_lines(r: Report) -> list[str]:
     if r.dry_run:
         out.append("Nothing was written (--dry-run).")
     return out
+
+
+class DataRows:
+    """The data rows of a file, each (line, row); empty rows are noted as skipped and repaired ones as repaired."""
+
+    def __init__(self, rows: Iterable[tuple[int, dict[str, str]]], skipped: list[Note], repaired: list[Note],
+                 repaired_note: str) -> None:
+        self.rows = rows
+        self.skipped = skipped
+        self.repaired = repaired
+        self.repaired_note = repaired_note
+        self.count = 0  # every row read, empty ones included
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        from nafta_log.importers.normalize import repair
+        for line, row in self.rows:
+            self.count += 1
+            if not any(v.strip() for v in row.values()):
+                self.skipped.append(Note(line, "empty row"))
+                continue
+            if repair("\t".join(row.values()))[1]:
+                self.repaired.append(Note(line, self.repaired_note))
+            yield line, row

@@ -13,8 +13,8 @@ from pathlib import Path
 from nafta_log.dates import parse_date
 from nafta_log.errors import DateError, UsageError
 from nafta_log.importers import csvfile
-from nafta_log.importers.core import Incoming, Note, Parsed, Party, suspicious_years
-from nafta_log.importers.normalize import clean, clean_block, parse_official, repair
+from nafta_log.importers.core import DataRows, Incoming, Note, Parsed, Party, suspicious_years
+from nafta_log.importers.normalize import clean, clean_block, parse_official
 from nafta_log.model import PartialDate, Source
 
 FIELDS = ("title", "date", "person", "organization", "location", "summary")
@@ -45,24 +45,17 @@ def _date(text: str, today: dt.date, date_order: str | None) -> PartialDate:
         return parse_date(text, today, date_order)
 
 
-def parse(path: Path, mapping: list[str] | None = None, today: dt.date | None = None,
-          date_order: str | None = None, **_: object) -> Parsed:
-    """Read a CSV file with the columns named by --map."""
+def parse(path: Path, *, today: dt.date, mapping: list[str] | None = None, date_order: str | None = None,
+          **_: object) -> Parsed:
+    """Read a CSV file with the columns named by --map; typed dates are read against `today`."""
     fields = parse_mapping(mapping or [])
     header, rows = csvfile.with_header(csvfile.read_text(path).text, path)
     csvfile.require(header, tuple(c for cols in fields.values() for c in cols), path, "--map")
-    today = today or dt.date.today()
     meetings: list[Incoming] = []
     skipped: list[Note] = []
     repaired: list[Note] = []
-    count = 0
-    for line, row in rows:
-        count += 1
-        if not any(v.strip() for v in row.values()):
-            skipped.append(Note(line, "empty row"))
-            continue
-        if repair("\t".join(row.values()))[1]:
-            repaired.append(Note(line, "mis-decoded characters repaired"))
+    data = DataRows(rows, skipped, repaired, "mis-decoded characters repaired")
+    for line, row in data:
         when = " ".join(clean(row[c]) for c in fields["date"]).strip()
         try:
             date = _date(when, today, date_order)
@@ -91,4 +84,4 @@ def parse(path: Path, mapping: list[str] | None = None, today: dt.date | None = 
         meetings.append(Incoming(line=line, date=date, title=title, parties=tuple(parties), summary=summary,
                                  location=location, source=Source(title=path.name,
                                                                   extra={"file": path.name, "row": line})))
-    return Parsed(meetings, count, skipped, suspicious_years(meetings), repaired, [])
+    return Parsed(meetings, data.count, skipped, suspicious_years(meetings), repaired, [])

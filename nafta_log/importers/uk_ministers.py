@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 from nafta_log.importers import csvfile
-from nafta_log.importers.core import Incoming, Note, Parsed, Party, suspicious_years
-from nafta_log.importers.normalize import clean, clean_block, group_names, parse_official, repair
+from nafta_log.importers.core import DataRows, Incoming, Note, Parsed, Party, suspicious_years
+from nafta_log.importers.normalize import clean, clean_block, group_names, parse_official
 from nafta_log.model import PartialDate, Source
 
 NAME = "uk-ministers"
@@ -51,14 +51,8 @@ def parse(path: Path, **_: object) -> Parsed:
     groups: dict[tuple[str, str], _Meeting] = {}
     skipped: list[Note] = []
     repaired: list[Note] = []
-    count = 0
-    for line, row in rows:
-        count += 1
-        if not any(v.strip() for v in row.values()):
-            skipped.append(Note(line, "empty row"))
-            continue
-        if repair("\t".join(row.values()))[1]:
-            repaired.append(Note(line, "mis-decoded characters (cp1252 read as latin-1) repaired"))
+    data = DataRows(rows, skipped, repaired, "mis-decoded characters (cp1252 read as latin-1) repaired")
+    for line, row in data:
         key = (row["Original File"].strip(), row["Original Row"].strip())
         if not all(key):
             skipped.append(Note(line, "no Original File or Original Row: the meeting cannot be identified"))
@@ -102,5 +96,5 @@ def parse(path: Path, **_: object) -> Parsed:
         meetings.append(Incoming(line=g.line, date=date, title=" ".join(reason.split()), parties=(minister, *orgs),
                                  source=source, summary=reason if "\n" in reason else None))
     suspicious += suspicious_years(meetings)
-    return Parsed(meetings, count, skipped, suspicious, repaired, merged)
+    return Parsed(meetings, data.count, skipped, suspicious, repaired, merged)
 
