@@ -155,11 +155,13 @@ def commit_paths(root: Path, paths: Iterable[Path | str], message: str) -> Commi
     rel = _relative(root, paths)
     if not rel:
         return None
-    run(root, "add", "--all", "--", *rel)
-    staged = run(root, "diff", "--cached", "--name-only", "-z", "--", *rel).stdout
-    if not staged.strip("\0"):
+    spec = "\0".join(rel)  # given on stdin, so an import of thousands of files fits no command line limit
+    run(root, "add", "--all", "--pathspec-from-file=-", "--pathspec-file-nul", input=spec)
+    staged = set(run(root, "diff", "--cached", "--name-only", "--relative", "-z").stdout.split("\0")) & set(rel)
+    if not staged:
         return None
-    run(root, "commit", "--quiet", "--no-verify", "--only", "-m", message, "--", *rel)
+    run(root, "commit", "--quiet", "--no-verify", "--only", "--pathspec-from-file=-", "--pathspec-file-nul",
+        "-m", message, input=spec)
     return Commit(run(root, "rev-parse", "HEAD").stdout.strip(), message)
 
 
@@ -186,6 +188,23 @@ def pending(root: Path) -> list[Change]:
         status = "D" if "D" in xy else "A" if xy in ("??", "A ", "AM") else "M"
         changes.append(Change(status, path.removeprefix(pre)))
     return sorted(changes, key=lambda c: c.path)
+
+
+def commit_new_changes(root: Path, before: set[str] | None, message: str, requested: bool) -> Commit | None:
+    """Commit the files that became different from the last commit since `before` (from `pending_paths`).
+
+    For commands whose library call does not list the files it wrote (merge, import json): a file that was
+    already uncommitted before the command is left for the user to commit.
+    """
+    if before is None:
+        return None
+    paths = [c.path for c in pending(root) if c.path not in before]
+    return commit_change(root, paths, message, requested=requested)
+
+
+def pending_paths(root: Path, requested: bool) -> set[str] | None:
+    """The uncommitted files of the log now, when this change will be committed (check_commit); else None."""
+    return {c.path for c in pending(root)} if check_commit(root, requested) else None
 
 
 def read_blobs(root: Path, specs: list[str]) -> list[str | None]:

@@ -175,3 +175,37 @@ def test_check_reports_an_auto_commit_that_is_not_true_or_false(repo: Path) -> N
     result = invoke(["check"], log=repo)
     assert (result.exit_code, lines(result.stdout)) == (1, [
         "nafta-log.toml:5:1: [settings] auto_commit must be true or false (without quotes), not 'yes'"])
+
+
+def test_edit_rename_remove_merge_and_imports_commit_what_they_changed(repo: Path, tmp_path: Path) -> None:
+    """Every command that changes the log takes --commit: one commit each, naming the change, nothing left over."""
+    def last() -> str:
+        return git(repo, "log", "-1", "--format=%s").strip()
+
+    def committed(*args: str) -> None:
+        result = invoke([*args, "--commit"], log=repo)
+        assert result.exit_code == 0, result.output
+        assert lines(result.stdout)[-1].startswith("Committed "), result.stdout
+        assert git(repo, "status", "--porcelain") == "", args
+
+    committed("edit", "2017-12-14-dias", "--status", "held")
+    assert last() == "Edit meeting 2017-12-14-dias-ross-cb43"
+    committed("rename", "person", "Jerry Dias", "Jerome Dias", "--keep-old-name")
+    assert last().startswith("Rename person") and "jerome-dias" in git(repo, "show", "--stat", "HEAD")
+    committed("add", "organization", "Confederation of Canadian Unions", "--alias", "CCU")
+    committed("merge", "unifor", "Confederation of Canadian Unions")
+    assert last() == "Merge confederation-of-canadian-unions into unifor"
+    committed("remove", "2017-12-04-trudeau", "--yes")
+    assert last().startswith("Remove meeting 2017-12-04-trudeau-li-0021")
+    csv_file = tmp_path / "calls.csv"
+    csv_file.write_text("When,Who,About\n2017-12-20,Wilbur Ross,Call on autos\n")
+    committed("import", "csv", str(csv_file), "--map", "When=date", "--map", "Who=person", "--map", "About=title")
+    assert last() == "Import 1 meetings from calls.csv"
+    exported = tmp_path / "log.json"
+    exported.write_text(invoke(["export", "--format", "json"], log=repo).stdout)
+    other = tmp_path / "other"
+    assert invoke(["init", str(other), "--git"]).exit_code == 0
+    result = invoke(["import", "json", str(exported), "--commit"], log=other)
+    assert result.exit_code == 0, result.output
+    assert git(other, "status", "--porcelain") == ""
+    assert git(other, "log", "-1", "--format=%s").strip().startswith("Import ")

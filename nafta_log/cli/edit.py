@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from nafta_log.cli.common import LogOption, is_interactive, load, parse_date_option, root_of
+from nafta_log.cli.common import (CommitOption, LogOption, is_interactive, load, parse_date_option, print_commit,
+                                  root_of)
 from nafta_log.errors import DateError, InvalidEdit, UsageError
 from nafta_log.safe import visible
 
@@ -68,6 +69,7 @@ def edit(
     since: Annotated[Text, typer.Option("--since", metavar="DATE", help="Person: start of --add-role.")] = None,
     clear: Annotated[Many, typer.Option("--clear", metavar="FIELD", help="Remove an optional field (end, time, "
                                         "timezone, location, summary, country, description); repeat.")] = None,
+    commit: CommitOption = False,
     log: LogOption = None,
 ) -> None:
     """Change a record with flags, or with none in $VISUAL / $EDITOR (like `git commit`).
@@ -96,8 +98,10 @@ def edit(
                      remove_participant, add_topic, remove_topic, source_publisher, source_title, source_url,
                      source_date]
     other_given = [new_name, add_alias, remove_alias, country, description, add_role, organization, since]
+    from nafta_log import gitlog
+    gitlog.check_commit(root, commit)  # before anything is written: a log that cannot commit says so now
     if not any(v for v in [*meeting_given, *other_given, clear]):
-        _in_editor(root, kind, ref, log)
+        _in_editor(root, kind, ref, log, commit)
         return
     if kind == "meeting" and any(v for v in other_given):
         raise UsageError("--name, --add-alias, --remove-alias, --country, --description and --add-role are for "
@@ -144,11 +148,14 @@ def edit(
             name=new_name, country=country, description=description, add_aliases=tuple(add_alias or ()),
             remove_aliases=tuple(remove_alias or ()), role=add_role, organization=organization,
             since=parse_date_option(since, "--since", order), clear=cleared))
-    print(f"Edited {kind} {visible(ref.strip()) if kind == 'topic' else path.stem}")
+    rid = visible(ref.strip()) if kind == 'topic' else path.stem
+    print(f"Edited {kind} {rid}")
     print(f"  {path}")
+    from nafta_log import gitlog
+    print_commit(gitlog.commit_change(root, [path], gitlog.describe_change("edit", kind, rid), requested=commit))
 
 
-def _in_editor(root: Path, kind: str, ref: str, log: Optional[str]) -> None:
+def _in_editor(root: Path, kind: str, ref: str, log: Optional[str], commit: bool) -> None:
     """Edit the record's file in the user's editor; on a terminal, offer a broken edit again."""
     from nafta_log import edit as edits
     from nafta_log import editor
@@ -165,3 +172,6 @@ def _in_editor(root: Path, kind: str, ref: str, log: Optional[str]) -> None:
     else:
         print(f"Saved {target.kind} {target.id}")
         print(f"  {path}")
+        from nafta_log import gitlog
+        print_commit(gitlog.commit_change(root, [path], gitlog.describe_change("edit", target.kind, target.id),
+                                          requested=commit))

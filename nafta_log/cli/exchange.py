@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nafta_log.cli.common import LogOption, root_of, today
+from nafta_log.cli.common import CommitOption, LogOption, print_commit, root_of, today
 from nafta_log.cli.queries import (FromFilter, LocationFilter, PersonFilter, SearchFilter, StatusFilter, ToFilter,
                                     TopicFilter, YearFilter)
 
@@ -24,6 +24,7 @@ def import_csv(
                        help="uk-quarterly: the quarter the file covers (2013Q2), for dates without a year.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and plan the import, print the summary, "
                                                             "write nothing.")] = False,
+    commit: CommitOption = False,
     log: LogOption = None,
 ) -> None:
     """Import meetings and stakeholders from a CSV file, then print a summary of what was done.
@@ -43,7 +44,9 @@ def import_csv(
     from nafta_log import importers
     from nafta_log.importers.core import summary_lines
     from nafta_log.safe import visible
+    from nafta_log import gitlog
     root = root_of(log)
+    committing = not dry_run and gitlog.check_commit(root, commit)
     options = {"quarter": quarter, "mapping": mapping, "today": today()}
     if sys.stderr.isatty():
         from nafta_log.render import progress_bar
@@ -53,12 +56,20 @@ def import_csv(
         report = importers.import_csv(root, file, preset, dry_run=dry_run, **options)
     for line in summary_lines(report):
         print(visible(line))
+    if committing:
+        from nafta_log import store
+        plan = report.plan
+        paths = [store.stakeholder_path(root, s.id) for s in (*plan.new_stakeholders, *plan.changed_stakeholders)]
+        paths += [store.meeting_path(root, m) for m in plan.meetings]
+        print_commit(gitlog.commit_change(root, paths, f"Import {len(plan.meetings)} meetings from "
+                                          f"{visible(file.name)}", requested=commit))
 
 
 def merge(
     keep: Annotated[str, typer.Argument(metavar="A", help="The stakeholder to keep (name, alias or id).")],
     drop: Annotated[str, typer.Argument(metavar="B", help="The stakeholder to merge into A and remove.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change, write nothing.")] = False,
+    commit: CommitOption = False,
     log: LogOption = None,
 ) -> None:
     """Merge stakeholder B into A: every meeting and role naming B names A, and B's names become A's aliases.
@@ -69,12 +80,17 @@ def merge(
 
       nafta-log merge lord-popat-of-harrow lord-popat --dry-run
     """
+    from nafta_log import gitlog
     from nafta_log.merge import merge as merge_stakeholders
     from nafta_log.safe import visible
-    done = merge_stakeholders(root_of(log), keep, drop, dry_run=dry_run)
+    root = root_of(log)
+    before = None if dry_run else gitlog.pending_paths(root, commit)
+    done = merge_stakeholders(root, keep, drop, dry_run=dry_run)
     verb = "Would merge" if dry_run else "Merged"
     print(visible(f"{verb} {done.removed} into {done.kept}: {done.meetings} meetings and {done.stakeholders} "
                   f"other stakeholders' roles rewritten" + (" (nothing was written)" if dry_run else "")))
+    print_commit(gitlog.commit_new_changes(root, before, f"Merge {visible(done.removed)} into {visible(done.kept)}",
+                                           commit))
 
 
 class ExportFormat(str, enum.Enum):
@@ -173,6 +189,7 @@ def _write_database(lg, sel, output: Path) -> list[str]:  # type: ignore[no-unty
 def import_json(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A file made by `nafta-log export --format json`.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be added, write nothing.")] = False,
+    commit: CommitOption = False,
     log: LogOption = None,
 ) -> None:
     """Import the records of an `export --format json` file that the log does not have yet (by id).
@@ -181,8 +198,13 @@ def import_json(
 
       nafta-log export --format json --log old-log > log.json && nafta-log import json log.json
     """
+    from nafta_log import gitlog
     from nafta_log.importers.jsonfile import import_json as run, summary_lines
     from nafta_log.safe import visible
-    report = run(root_of(log), file, dry_run=dry_run)
+    root = root_of(log)
+    before = None if dry_run else gitlog.pending_paths(root, commit)
+    report = run(root, file, dry_run=dry_run)
     for line in summary_lines(report, file.name):
         print(visible(line))
+    print_commit(gitlog.commit_new_changes(root, before, f"Import {report.meetings} meetings from {visible(file.name)}",
+                                           commit))

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from nafta_log.cli.common import LogOption, is_interactive, load, root_of
+from nafta_log.cli.common import CommitOption, LogOption, is_interactive, load, print_commit, root_of
 from nafta_log.cli.edit import target_of
 from nafta_log.errors import NaftaLogError, UsageError
 from nafta_log.safe import visible
@@ -18,6 +18,7 @@ def rename(
     new_id: Annotated[Optional[str], typer.Option("--id", help="The new id (default: made from NEW).")] = None,
     keep_old_name: Annotated[bool, typer.Option("--keep-old-name",
                                                 help="Keep the old name as an alias.")] = False,
+    commit: CommitOption = False,
     log: LogOption = None,
 ) -> None:
     """Rename a person, organization or topic: its id changes and every meeting and role that refers to it is
@@ -32,10 +33,15 @@ def rename(
     from nafta_log import references
     if kind not in ("person", "organization", "topic"):
         raise UsageError(f"KIND must be person, organization or topic, not {kind!r}")
-    change = references.rename(root_of(log), kind, old, new, new_id, keep_old_name)
+    from nafta_log import gitlog
+    root = root_of(log)
+    gitlog.check_commit(root, commit)
+    change = references.rename(root, kind, old, new, new_id, keep_old_name)
     print(f"Renamed {visible(change.summary[0])}")
     for line in change.summary[1:]:
         print(f"  {visible(line)}")
+    print_commit(gitlog.commit_change(root, [*change.writes, *change.deletes], f"Rename {visible(change.summary[0])}",
+                                      requested=commit))
 
 
 def remove(
@@ -46,6 +52,7 @@ def remove(
     force: Annotated[Optional[str], typer.Option("--force", metavar="drop|delete",
                      help="For a stakeholder or topic still in meetings: drop it from them, or delete them.")] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    commit: CommitOption = False,
     log: LogOption = None,
 ) -> None:
     """Remove a meeting, person, organization or topic; asks for confirmation on a terminal.
@@ -60,8 +67,10 @@ def remove(
       nafta-log remove topic dairy --force drop --yes
     """
     from nafta_log import references
+    from nafta_log import gitlog
     kind, ref = target_of(target, name)
     root = root_of(log)
+    gitlog.check_commit(root, commit)
     change = references.plan_remove(root, load(log).log, kind, ref, force)
     if not yes:
         if not is_interactive():
@@ -75,3 +84,5 @@ def remove(
     print(f"Removed {visible(done.summary[0])}")
     for line in done.summary[1:]:
         print(f"  {visible(line)}")
+    print_commit(gitlog.commit_change(root, [*done.writes, *done.deletes], f"Remove {visible(done.summary[0])}",
+                                      requested=commit))
