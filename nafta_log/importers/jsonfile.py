@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from nafta_log import records, store, tomltext
-from nafta_log.errors import NaftaLogError
+from nafta_log.errors import NaftaLogError, Problem
 from nafta_log.export import EXPORT_VERSION
 from nafta_log.ids import is_valid_id
 from nafta_log.model import Meeting, Origin, Stakeholder, Topic
@@ -54,6 +54,18 @@ def read(path: Path) -> dict[str, Any]:
     return doc
 
 
+def _built(doc: Any, section: str, name: str, build: Callable[..., tuple[Any, list[Problem]]],
+           problems: list[str]) -> list[Any]:
+    """The records of one section of an export that build without problems; the problems go to `problems`."""
+    out = []
+    for rid, table, origin, probs in _entries(doc, section, name):
+        record, found = build(rid, table, origin) if rid else (None, [])
+        problems += probs + [f"{p.path}: {p.message}" for p in found]
+        if record is not None:
+            out.append(record)
+    return out
+
+
 def import_json(root: Path, path: Path, *, dry_run: bool = False) -> JsonReport:
     """Add the export's topics, stakeholders and meetings that the log lacks (by id), under the lock."""
     doc = read(path)
@@ -65,18 +77,8 @@ def import_json(root: Path, path: Path, *, dry_run: bool = False) -> JsonReport:
             built, found = records.topics_from_table({"topics": {tid: table}}, origin)
             problems += [f"{p.path}: {p.message}" for p in found]
             topics.update(built)
-    people: list[Stakeholder] = []
-    for sid, table, origin, probs in _entries(doc, "stakeholders", path.name):
-        s, found = records.stakeholder_from_table(sid, table, origin) if sid else (None, [])
-        problems += probs + [f"{p.path}: {p.message}" for p in found]
-        if s is not None:
-            people.append(s)
-    meetings: list[Meeting] = []
-    for mid, table, origin, probs in _entries(doc, "meetings", path.name):
-        m, found = records.meeting_from_table(mid, table, origin) if mid else (None, [])
-        problems += probs + [f"{p.path}: {p.message}" for p in found]
-        if m is not None:
-            meetings.append(m)
+    people: list[Stakeholder] = _built(doc, "stakeholders", path.name, records.stakeholder_from_table, problems)
+    meetings: list[Meeting] = _built(doc, "meetings", path.name, records.meeting_from_table, problems)
     with store.locked(root):
         log = store.load(root).log
         new_topics = {t: v for t, v in topics.items() if t not in log.topics}
