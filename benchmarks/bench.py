@@ -55,7 +55,8 @@ print(count)
 """
 PARSE_LABEL = "tomllib parse of every file"
 SCENARIOS = {
-    "sample": "meetings --person Dias on the repo's sample log (the target: at most 1.1x the baseline)",
+    "sample": "meetings --person Dias on the repo's sample log, piped and on a terminal (the target: at most 1.1x "
+              "the baseline run the same way)",
     "queries": "meetings --person Dias, who --person Dias, topics, people on --log (and on --compare)",
     "add": "add meeting ... --with Dias on a scratch copy of --log (and of --compare), never on the log itself",
     "changed": "meetings --person Dias on a scratch copy of --log, 100 meeting files changed behind its back "
@@ -92,6 +93,7 @@ class Command(NamedTuple):
     origin: Path | None = None
     where: str = ""
     prepare: Callable[[], object] | None = None
+    terminal: bool = False  # stdout on a pseudo-terminal (as a person runs it) rather than /dev/null
 
 
 class Run(NamedTuple):
@@ -350,7 +352,8 @@ def scenario_commands(scenario: str, logs: Sequence[Path], wheres: dict[Path, st
                        log, wheres.get(log, "sample"), prepare)
 
     if scenario == "sample":
-        return [command(QUERIES[0], SAMPLE_LOG, SAMPLE_LOG)]
+        piped = command(QUERIES[0], SAMPLE_LOG, SAMPLE_LOG)
+        return [piped, piped._replace(terminal=True)]
     if scenario == "queries":
         return [command(q, log, log) for q in QUERIES for log in logs]
     if scenario == "add":
@@ -368,6 +371,16 @@ def scenario_commands(scenario: str, logs: Sequence[Path], wheres: dict[Path, st
     return [parse, command(REINDEX, logs[0], copy, drop_index, REINDEX_LABEL)]
 
 
+def terminal_baseline() -> Command:
+    """The baseline with its stdout on a terminal: what the terminal run of `sample` is compared with."""
+    return baseline_command()._replace(label=BASELINE_LABEL + " on a terminal", terminal=True)
+
+
+def base_of(command: Command, results: list[Result]) -> float:
+    """The median a command's ratio is taken to: the baseline run the same way (on a terminal or not)."""
+    return next(r.median for r in results if r.command.scenario == "baseline" and r.command.terminal == command.terminal)
+
+
 def baseline_command() -> Command:
     """Python starting and importing the libraries nafta-log is built on: what the ratios are taken against."""
     return Command("baseline", BASELINE_LABEL, (sys.executable, "-c", BASELINE_CODE), None)
@@ -377,11 +390,22 @@ def baseline_command() -> Command:
 
 # Runs one command for `Launcher`: spawns it, waits for it with os.wait4 and answers with its figures as JSON.
 LAUNCHER_CODE = """\
-import json, os, sys, time
+import fcntl, json, os, pty, struct, sys, termios, threading, time
+main, child = pty.openpty()  # the terminal commands with `terminal` write to; a thread reads it all
+fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # 40 rows of 120 columns
+def drain():
+    while True:
+        try:
+            if not os.read(main, 1 << 16):
+                break
+        except OSError:
+            break
+threading.Thread(target=drain, daemon=True).start()
 for line in sys.stdin:
-    argv, stderr_path = json.loads(line)
+    argv, stderr_path, terminal = json.loads(line)
     fd = os.open(stderr_path, os.O_WRONLY | os.O_TRUNC)
-    actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0), (os.POSIX_SPAWN_DUP2, fd, 2)]
+    out = (os.POSIX_SPAWN_DUP2, child, 1) if terminal else (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)
+    actions = [out, (os.POSIX_SPAWN_DUP2, fd, 2)]
     start = time.perf_counter()
     pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
     _, status, usage = os.wait4(pid, 0)
@@ -407,14 +431,14 @@ class Launcher:
             [sys.executable, "-c", LAUNCHER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
         self.stderr = stack.enter_context(tempfile.NamedTemporaryFile(prefix="nafta-log-bench-stderr-"))
 
-    def run(self, argv: Sequence[str]) -> Run:
-        """Run `argv` with stdout to /dev/null and stderr to `self.stderr`; fail if it exits with an error.
+    def run(self, argv: Sequence[str], terminal: bool = False) -> Run:
+        """Run `argv` with stdout to /dev/null (or a terminal) and stderr to `self.stderr`; fail on an error exit.
 
         The time is taken in the launcher, around the spawn and the wait, at no cost to the timing; ru_maxrss
         from os.wait4 is the command's own peak memory (and that of the processes it waited for).
         """
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps([list(argv), self.stderr.name]) + "\n")
+        self.process.stdin.write(json.dumps([list(argv), self.stderr.name, terminal]) + "\n")
         self.process.stdin.flush()
         reply = self.process.stdout.readline()
         if not reply:
@@ -440,7 +464,7 @@ def measure(launcher: Launcher, commands: list[Command], runs: int, warmup: int)
         for c in commands:
             if c.prepare is not None:
                 c.prepare()
-            run = launcher.run(c.argv)
+            run = launcher.run(c.argv, c.terminal)
             if i == 0:
                 note_stderr(c, launcher.stderr)
             if i >= warmup:
@@ -487,7 +511,7 @@ def name_of(command: Command) -> str:
     if command.scenario == "baseline":
         return command.label
     if command.scenario == "sample":
-        return f"sample: {command.label}"
+        return f"sample: {command.label}" + (" on a terminal" if command.terminal else "")
     if command.scenario == "changed":
         return f"{command.where} after {CHANGES} changes: {command.label}"
     return f"{command.where} {command.label}"
@@ -531,7 +555,8 @@ def header(how: str, args: argparse.Namespace, package: Path, notes: list[str]) 
     if set(args.scenarios) - {"build"}:
         lines.append(f"{args.runs} timed runs after {args.warmup} warm-up, round-robin; times are wall-clock "
                      "medians; cpu s is the median user + system time; peak MB is the largest max RSS (read by a small "
-                     "launcher process that runs every command); stdout goes to /dev/null")
+                     "launcher process that runs every command); stdout goes to /dev/null, except for the runs \"on a terminal\" "
+                     "(a pseudo-terminal, read by the launcher), whose ratio is to the baseline run on a terminal too")
     if "build" in args.scenarios:
         lines.append(f"build: {args.build_runs} timed runs after {args.warmup} warm-up, round-robin, in rounds "
                      "of their own after the others")
@@ -550,11 +575,11 @@ def load_line(before: float, after: float) -> list[str]:
 def table(results: list[Result], base_name: str, pairs: dict[Command, Result]) -> list[str]:
     """The results as an aligned table: wall seconds (median, min, max), ratios, CPU seconds, peak memory.
 
-    `ratio` is to the first result (`base_name`); `of smaller` is to the same command on the smaller log.
+    `ratio` is to `base_name` run the same way (on a terminal or not); `of smaller` is to the same command on the
+    smaller log.
     """
     if not results:
         return []
-    base = results[0].median
     width = max(len(name_of(r.command)) for r in results)
     scale = f"  {'of smaller':>10}" if pairs else ""
     lines = [f"{'command':<{width}}  {'median s':>8}  {'min s':>6}  {'max s':>6}  {'x ' + base_name:>10}{scale}  "
@@ -563,7 +588,7 @@ def table(results: list[Result], base_name: str, pairs: dict[Command, Result]) -
         small = pairs.get(r.command)
         ratio = f"  {r.median / small.median:9.2f}x" if small else "  " + " " * 10 if pairs else ""
         lines.append(f"{name_of(r.command):<{width}}  {r.median:8.3f}  {min(r.seconds):6.3f}  "
-                     f"{max(r.seconds):6.3f}  {r.median / base:9.2f}x{ratio}  {r.cpu_median:6.3f}  "
+                     f"{max(r.seconds):6.3f}  {r.median / base_of(r.command, results):9.2f}x{ratio}  {r.cpu_median:6.3f}  "
                      f"{r.peak_mb:7.1f}")
     return lines
 
@@ -578,14 +603,14 @@ def target_lines(results: list[Result], pairs: dict[Command, Result], answer: An
                  build: list[Result]) -> list[str]:
     """Whether each figure meets the issue's target, for the figures this invocation measured."""
     lines: list[str] = []
-    base = results[0].median if results else 0.0
     timed = [r for r in results if r.command.origin is not None]
     largest = max((meeting_count(r.command.origin) for r in timed + build), default=0)
     for r in timed:
-        ratio, name = r.median / base, name_of(r.command)
+        ratio, name = r.median / base_of(r.command, results), name_of(r.command)
         small = pairs.get(r.command)
         if r.command.scenario == "sample":
-            lines.append(verdict(name, ratio, SAMPLE_TARGET, "x baseline"))
+            lines.append(verdict(name, ratio, SAMPLE_TARGET, "x baseline" + (" on a terminal" if r.command.terminal
+                                                                              else "")))
         elif r.command.scenario == "queries" and meeting_count(r.command.origin) == largest:
             lines.append(verdict(name, ratio, QUERY_TARGET, "x baseline"))
             if small:
@@ -616,11 +641,10 @@ def summary(results: list[Result], pairs: dict[Command, Result], answer: Answer 
             build: list[Result]) -> list[str]:
     """One pasteable line per figure: `100k meetings --person Dias  0.210 s  1.35x baseline  1.04x of 1k  31 MB`."""
     lines = []
-    base = results[0].median if results else 0.0
     for r in results:
         small = pairs.get(r.command)
         scale = f"  {r.median / small.median:.2f}x of {small.command.where}" if small else ""
-        lines.append(f"{name_of(r.command)}  {seconds_text(r.median)}  {r.median / base:.2f}x baseline{scale}  "
+        lines.append(f"{name_of(r.command)}  {seconds_text(r.median)}  {r.median / base_of(r.command, results):.2f}x baseline{scale}  "
                      f"{r.peak_mb:.0f} MB")
     if answer:
         lines.append(f"{answer.where} after {CHANGES} changes: answer right: {'yes' if answer.right else 'no'} "
@@ -656,7 +680,8 @@ def to_json(results: list[Result], build: list[Result], answer: Answer | None, h
         "platform": platform.platform(), "cpus": os.cpu_count(), "load_average": list(load),
         "nafta_log": how, "nafta_log_package": str(package),
         "runs": args.runs, "build_runs": args.build_runs, "warmup": args.warmup,
-        "results": [result_json(r, results[0].median, "baseline", pairs) for r in results],
+        "results": [result_json(r, base_of(r.command, results), "baseline" + (" on a terminal" if r.command.terminal
+                                                                                  else ""), pairs) for r in results],
         "build": [result_json(r, build[0].median, "tomllib parse", {}) for r in build],
         "changed_answer": answer._asdict() if answer else None,
     }
@@ -719,7 +744,7 @@ def main(argv: list[str] | None = None) -> None:
             launcher = Launcher(stack)  # first, while bench.py is small
             package = compile_package()
             scratch = Scratch(stack, nafta)
-            commands = [baseline_command()]
+            commands = [baseline_command()] + ([terminal_baseline()] if "sample" in args.scenarios else [])
             for s in args.scenarios:
                 if s != "build":
                     commands += scenario_commands(s, logs, wheres, nafta, scratch)

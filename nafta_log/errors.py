@@ -1,6 +1,5 @@
 """Exception types and the Problem record: every record error carries its file and line."""
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from nafta_log import records, tomltext
+from nafta_log import records
 from nafta_log.errors import Problem
 from nafta_log.ids import is_valid_id
 from nafta_log.model import Meeting, Origin, Stakeholder, Topic
@@ -70,6 +70,7 @@ def parse(root: str, rel: str, meta: tuple[int, int, int, int] | None = None) ->
             raw = f.read()
     except OSError as exc:
         return rel, (0, 0, 0, 0), kind, None, [(None, None, f"cannot read: {exc.strerror}")], None
+    from nafta_log import tomltext  # only when a file changed: a warm query parses nothing
     table, text, problems = tomltext.decode(raw, rel)
     rows: Any = None
     if table is not None:

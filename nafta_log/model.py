@@ -5,9 +5,7 @@ module imports in a tenth of the time (dataclasses generate their methods at sta
 matters for a command line that must answer in about the time Python takes to start.
 """
 
-from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import Any, Mapping, NamedTuple
@@ -16,6 +14,15 @@ STATUSES = ("scheduled", "held", "cancelled")
 KINDS = ("person", "organization")
 
 _PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days `month` of `year` has (the Gregorian calendar, as datetime uses)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 class PartialDate:
@@ -58,14 +65,14 @@ class PartialDate:
             raise ValueError(f"month {self.month} is not between 1 and 12")
         if self.day is not None:
             assert self.month is not None
-            last = calendar.monthrange(self.year, self.month)[1]
+            last = days_in_month(self.year, self.month)
             if not 1 <= self.day <= last:
-                name = calendar.month_name[self.month]
+                name = MONTHS[self.month - 1]
                 raise ValueError(f"{self.year:04d}-{self.month:02d}-{self.day:02d} is not a real date: "
                                  f"{name} {self.year} has {last} days")
 
     @classmethod
-    def parse(cls, text: str) -> PartialDate:
+    def parse(cls, text: str) -> "PartialDate":
         """Parse "2017", "2017-12" or "2017-12-14"; raise ValueError on anything else."""
         m = _PARTIAL_RE.match(text)
         if not m:
@@ -74,7 +81,7 @@ class PartialDate:
         return cls(int(y), int(mo) if mo else None, int(d) if d else None)
 
     @classmethod
-    def from_date(cls, d: dt.date) -> PartialDate:
+    def from_date(cls, d: dt.date) -> "PartialDate":
         """Wrap a full date."""
         return cls(d.year, d.month, d.day)
 
@@ -99,7 +106,7 @@ class PartialDate:
         if self.day is not None:
             return dt.date(self.year, self.month, self.day)  # type: ignore[arg-type]
         month = self.month or 12
-        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return dt.date(self.year, month, days_in_month(self.year, month))
 
     def as_date(self) -> dt.date | None:
         """The date itself when known to the day, else None."""

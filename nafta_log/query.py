@@ -1,6 +1,5 @@
 """Pure filters, sorts and summaries over a Log: meetings, people, per topic, per pair, per person."""
 
-from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict

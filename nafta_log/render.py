@@ -1,20 +1,19 @@
-"""Model and summaries -> Rich renderables; the only module below the CLI that imports rich."""
+"""Model and summaries -> Rich renderables for a terminal (listings are built rich-free in render_sheet.py)."""
 
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
-from typing import IO, Any, Callable, Iterable, Iterator
+from typing import IO, Iterable
 
 from rich import box
-from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from nafta_log.errors import Problem
 from nafta_log.model import Log, Meeting, PartialDate
-from nafta_log.query import PairRow, PersonRow, Profile, TopicRow
+from nafta_log.query import Profile
+from nafta_log.render_sheet import UNLIMITED, Column, Sheet, plain_text, sheet, status_style
 from nafta_log.safe import visible
 
 
@@ -27,7 +26,7 @@ def make_console(file: IO[str], environ: dict[str, str] | None = None) -> Consol
     tty = hasattr(file, "isatty") and file.isatty()
     plain = not tty or "NO_COLOR" in env or env.get("TERM") == "dumb"
     columns = env.get("COLUMNS", "")
-    width = int(columns) if columns.isdigit() and int(columns) > 0 else (None if tty else 4000)
+    width = int(columns) if columns.isdigit() and int(columns) > 0 else (None if tty else UNLIMITED)
     return Console(file=file, color_system=None if plain else "auto", force_terminal=tty and not plain or None,
                    width=width, highlight=False, markup=False, emoji=False, soft_wrap=False,
                    legacy_windows=False)
@@ -35,41 +34,37 @@ def make_console(file: IO[str], environ: dict[str, str] | None = None) -> Consol
 
 def print_to(file: IO[str], renderable: RenderableType) -> None:
     """Print to `file`: styled on a terminal; plain, unwrapped and without trailing blanks otherwise."""
+    if isinstance(renderable, Sheet):
+        renderable = table_of(renderable)
     console = make_console(file)
     if console.color_system is not None or console.is_terminal:
         console.print(renderable)
         return
-    if isinstance(renderable, Table) and renderable.box is not None and console.width >= 4000:
-        file.write(plain_table(renderable))
+    if isinstance(renderable, Table) and renderable.box is not None and console.width >= UNLIMITED:
+        file.write(plain_text(_sheet_of(renderable)))
         return
     with console.capture() as capture:
         console.print(renderable)
     file.write("\n".join(line.rstrip() for line in capture.get().split("\n")))
 
 
-def plain_table(table: Table) -> str:
-    """A listing table as plain, unwrapped text, laid out as Rich lays it out at an unlimited width.
+def table_of(sheet: Sheet) -> Table:
+    """A listing Sheet as a Rich table in the house style (simple head, no edge)."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", title=sheet.title,
+                  title_justify="left", title_style="bold")
+    for c in sheet.columns:
+        table.add_column(c.header, overflow="fold", no_wrap=c.no_wrap, justify="right" if c.right else "left")
+    for row in sheet.rows:
+        table.add_row(*(Text(text, style=style) for text, style in row))
+    return table
 
-    Rich spends about a millisecond a row measuring and wrapping cells; a pipe needs none of that, and a log's
-    `people` or `meetings` listing can run to thousands of rows.
-    """
-    columns = table.columns
-    cells = [[c.plain if isinstance(c, Text) else str(c) for c in col.cells] for col in columns]
-    headers = [str(col.header) for col in columns]
-    widths = [max([cell_len(h), *(cell_len(v) for v in col)]) for h, col in zip(headers, cells)]
-    right = [col.justify == "right" for col in columns]
 
-    def pad(value: str, width: int, to_right: bool) -> str:
-        fill = " " * (width - cell_len(value))  # wide (East Asian) characters take two cells
-        return fill + value if to_right else value + fill
-
-    def line(values: list[str]) -> str:
-        return "   ".join(pad(v, w, r) for v, w, r in zip(values, widths, right)).rstrip()
-
-    out = [] if table.title is None else [str(table.title)]
-    out += [line(headers), "─" * (sum(widths) + 3 * (len(widths) - 1))]
-    out += [line([col[i] for col in cells]) for i in range(table.row_count)]
-    return "\n".join(out) + "\n"
+def _sheet_of(table: Table) -> Sheet:
+    """A Rich table of plain text cells (as the house tables are) as a Sheet, for the plain writer."""
+    columns = tuple(Column(str(c.header), c.justify == "right", c.no_wrap) for c in table.columns)
+    cells = [[(c.plain if isinstance(c, Text) else str(c), "") for c in col.cells] for col in table.columns]
+    return Sheet(columns, [tuple(col[i] for col in cells) for i in range(table.row_count)],
+                 None if table.title is None else str(table.title))
 
 
 def t(value: str | None, style: str = "") -> Text:
@@ -82,21 +77,12 @@ def _date(value: PartialDate | None) -> Text:
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", title=title,
-                  title_justify="left", title_style="bold")
-    for c in columns:
-        fixed = c in _NO_WRAP
-        table.add_column(c, overflow="fold", no_wrap=fixed, justify="right" if c in ("meetings",) else "left")
-    return table
+    return table_of(sheet(*columns, title=title))
 
 
 def house_table(*columns: str, title: str | None = None) -> Table:
-    """A table in the house style (simple head, no edge), for the other render modules."""
+    """An empty table in the house style, for the other render modules."""
     return _table(*columns, title=title)
-
-
-# Columns whose values are short and read wrong when wrapped.
-_NO_WRAP = {"date", "meetings", "first", "last", "last meeting", "since", "until"}
 
 
 def _names(log: Log, ids: Iterable[str]) -> str:
@@ -105,19 +91,6 @@ def _names(log: Log, ids: Iterable[str]) -> str:
 
 def _topics(log: Log, ids: Iterable[str]) -> str:
     return ", ".join(visible(log.topic_name(i)) for i in ids)
-
-
-def meetings_table(log: Log, meetings: list[Meeting]) -> Table:
-    """Date, title, who, topics, location, status: one meeting a row."""
-    table = _table("date", "title", "who", "topics", "location", "status")
-    for m in meetings:
-        table.add_row(Text(m.date_text()), t(m.title, "bold"), Text(_names(log, m.participants)),
-                      Text(_topics(log, m.topics)), t(m.location), Text(m.status, style=_status_style(m.status)))
-    return table
-
-
-def _status_style(status: str) -> str:
-    return {"scheduled": "yellow", "cancelled": "dim strike"}.get(status, "")
 
 
 def meeting_detail(log: Log, m: Meeting) -> RenderableType:
@@ -159,16 +132,6 @@ def meeting_detail(log: Log, m: Meeting) -> RenderableType:
     return Group(*parts)
 
 
-def people_table(rows: list[PersonRow]) -> Table:
-    """Stakeholders with current role, organization, country, meetings and last meeting."""
-    table = _table("name", "kind", "role", "organization", "country", "meetings", "last meeting")
-    for r in rows:
-        s = r.stakeholder
-        table.add_row(t(s.name, "bold"), Text(s.kind), t(r.role.title if r.role else None), t(r.organization),
-                      t(s.country), Text(str(r.meetings), justify="right"), _date(r.last))
-    return table
-
-
 def profile_view(log: Log, p: Profile) -> RenderableType:
     """A stakeholder's profile: who they are, roles over time, and their meetings with whom, about what."""
     s = p.stakeholder
@@ -191,68 +154,11 @@ def profile_view(log: Log, p: Profile) -> RenderableType:
     timeline = _table("date", "title", "with", "topics", "status", title=f"Meetings ({len(p.meetings)})")
     for m in p.meetings:
         timeline.add_row(Text(m.date_text()), t(m.title), Text(_names(log, (x for x in m.participants if x != s.id))),
-                         Text(_topics(log, m.topics)), Text(m.status, style=_status_style(m.status)))
+                         Text(_topics(log, m.topics)), Text(m.status, style=status_style(m.status)))
     parts += [Text(""), timeline]
     return Group(*parts)
-
-
-def topics_table(log: Log, rows: list[TopicRow]) -> Table:
-    """The per-topic summary: meetings, first and last date, who took part most."""
-    table = _table("topic", "meetings", "first", "last", "most involved")
-    for r in rows:
-        top = ", ".join(f"{visible(log.name_of(p))} ({n})" for p, n in r.top)
-        table.add_row(t(r.topic.name, "bold"), Text(str(r.meetings), justify="right"), _date(r.first),
-                      _date(r.last), Text(top))
-    return table
-
-
-def pairs_table(log: Log, rows: list[PairRow], person: str | None = None) -> Table:
-    """Who met whom: each pair with its count, first and last date, and topics."""
-    cols = ("with", "meetings", "first", "last", "topics") if person else ("who", "met", "meetings", "first",
-                                                                         "last", "topics")
-    table = _table(*cols)
-    for r in rows:
-        names = [t(log.name_of(r.b), "bold")] if person else [t(log.name_of(r.a), "bold"), t(log.name_of(r.b), "bold")]
-        table.add_row(*names, Text(str(r.meetings), justify="right"), _date(r.first), _date(r.last),
-                      Text(_topics(log, r.topics)))
-    return table
 
 
 def problem_line(problem: Problem) -> str:
     """A problem as one safe line: `path:line:col: message`."""
     return visible(str(problem))
-
-
-def progress_callback(file: IO[str], description: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:
-    """A progress bar on `file` (shown only on a terminal, and only once there is work to show), and its stop."""
-    state: dict[str, Any] = {}
-
-    def update(done: int, total: int) -> None:
-        if not (hasattr(file, "isatty") and file.isatty()) or total < 2_000:
-            return
-        if "bar" not in state:
-            from rich.progress import Progress  # imported only when a bar is shown: it costs 10 ms
-            state["bar"] = Progress(console=Console(file=file), transient=True)
-            state["bar"].start()
-            state["task"] = state["bar"].add_task(description, total=total)
-        state["bar"].update(state["task"], completed=done)
-
-    def stop() -> None:
-        if "bar" in state:
-            state["bar"].stop()
-    return update, stop
-
-
-@contextmanager
-def progress_bar(file: IO[str], label: str) -> Iterator[Callable[[str, int, int], None]]:
-    """A Rich progress bar on `file` (a terminal); yields the callback that shows (step, done, total)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    console = make_console(file)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task(visible(label), total=None)
-
-        def update(step: str, done: int, total: int) -> None:
-            """Show `step` with the bar at `done` of `total`."""
-            bar.update(task, description=visible(f"{label}: {step}"), completed=done, total=total)
-        yield update

@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-_JSON_UNSAFE = re.compile("[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029"
-                          "\u2060-\u206f\ufeff\ufff9-\ufffb]")
+# A pattern, not a compiled regex: re compiles it (and caches it) the first time JSON is printed, not at import.
+_JSON_UNSAFE = ("[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029"
+                "\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 
 def _escape(ch: str) -> str:
@@ -43,4 +44,4 @@ def visible(text: str | None, keep: str = "") -> str:
 
 def json_safe(dumped: str) -> str:
     """JSON text (from json.dumps with ensure_ascii=False) with invisible and bidi characters as \\u escapes."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", dumped)

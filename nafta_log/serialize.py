@@ -96,7 +96,7 @@ def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MARKDOWN_SPECIAL = r"([\\`*_\[\]<>|~])"  # compiled (and cached) by re on first use
 
 
 def to_markdown(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -105,7 +105,7 @@ def to_markdown(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
     def cell(value: Any) -> str:
         """One cell as literal Markdown text."""
         text = str(_cell(value))
-        lines = (_MARKDOWN_SPECIAL.sub(r"\\\1", visible(ln)) for ln in text.split("\n"))
+        lines = (re.sub(_MARKDOWN_SPECIAL, r"\\\1", visible(ln)) for ln in text.split("\n"))
         return "<br>".join(lines)
     out = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
     out += ["| " + " | ".join(cell(row.get(k)) for k in columns) + " |" for row in rows]

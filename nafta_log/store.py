@@ -1,14 +1,13 @@
 """The log folder <-> model: finding the log, loading every record with its problems, atomic locked writes."""
 
-from __future__ import annotations
 
 import os
 from pathlib import Path
 from typing import Iterator, Mapping, NamedTuple
 
-from nafta_log import records, tomltext
 from nafta_log.atomic import (CACHE, apply_changes, locked, pending_change, reading, recover,  # noqa: F401
                               remove_file, replace_file, write_batch, write_error, write_file)
+from nafta_log import records
 from nafta_log.errors import LogNotFound, NaftaLogError, Problem
 from nafta_log.ids import is_valid_id
 from nafta_log.model import Log, Meeting, Origin, Settings, Stakeholder, Topic
@@ -54,6 +53,12 @@ class LoadResult(NamedTuple):
         return list(seen.values())
 
 
+def _dumps(table: Mapping[str, object]) -> str:
+    """A record's table as canonical TOML text (tomltext is imported only by commands that read or write files)."""
+    from nafta_log import tomltext
+    return tomltext.dumps(table)
+
+
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
@@ -64,6 +69,7 @@ def _read_table(root: Path, path: Path) -> tuple[dict | None, Origin, list[Probl
         raw = path.read_bytes()
     except OSError as exc:
         return None, Origin(rel), [Problem(rel, None, None, f"cannot read: {exc.strerror}")]
+    from nafta_log import tomltext  # parsing files: not needed to answer from the index
     table, text, problems = tomltext.decode(raw, rel)
     return table, Origin(rel, text), problems
 
@@ -195,21 +201,21 @@ def meeting_path(root: Path, m: Meeting) -> Path:
 def save_stakeholder(root: Path, s: Stakeholder) -> Path:
     """Write a new stakeholder file; refuse if one with its id exists."""
     path = stakeholder_path(root, s.id)
-    write_file(path, tomltext.dumps(records.stakeholder_to_table(s)), overwrite=False)
+    write_file(path, _dumps(records.stakeholder_to_table(s)), overwrite=False)
     return path
 
 
 def save_meeting(root: Path, m: Meeting) -> Path:
     """Write a new meeting file; refuse if one with its id exists."""
     path = meeting_path(root, m)
-    write_file(path, tomltext.dumps(records.meeting_to_table(m)), overwrite=False)
+    write_file(path, _dumps(records.meeting_to_table(m)), overwrite=False)
     return path
 
 
 def save_topics(root: Path, topics: Mapping[str, Topic]) -> Path:
     """Write a new topics.toml with the given vocabulary; refuse if one exists (existing ones are edited in place)."""
     path = root / TOPICS
-    write_file(path, tomltext.dumps(records.topics_to_table(topics)), overwrite=False)
+    write_file(path, _dumps(records.topics_to_table(topics)), overwrite=False)
     return path
 
 
@@ -228,7 +234,7 @@ def init_log(folder: Path, name: str, sample: Path | None = None) -> Path:
                             ignore=shutil.ignore_patterns(CACHE, "__pycache__", ".*.tmp"))
         else:
             folder.mkdir(parents=True, exist_ok=True)
-            write_file(folder / MARKER, tomltext.dumps({"schema_version": records.SCHEMA_VERSION, "name": name}),
+            write_file(folder / MARKER, _dumps({"schema_version": records.SCHEMA_VERSION, "name": name}),
                        overwrite=False)
             (folder / STAKEHOLDERS).mkdir(exist_ok=True)
             (folder / MEETINGS).mkdir(exist_ok=True)

@@ -173,7 +173,7 @@ def test_plain_listing_tables_match_richs_own_layout(sample: Path) -> None:
     """The fast plain writer used for pipes lays tables out exactly as Rich does, wide characters included."""
     from rich.console import Console
 
-    from nafta_log import index, iquery, render
+    from nafta_log import index, iquery, render, render_sheet
     invoke(["add", "person", "李克强 Zoë \x1b[31m", "--country", "CN"], log=sample)
     invoke(["add", "meeting", "--title", "会谈 [bold]x[/] \u202e", "--date", "2017-12-01", "--with", "Dias"], log=sample)
     ix = index.Index.open(sample)
@@ -181,11 +181,12 @@ def test_plain_listing_tables_match_richs_own_layout(sample: Path) -> None:
     found = ix.meetings_where()
     lg_t, topic_rows = iquery.topic_summary(ix)
     lg_w, pairs = iquery.pairs(ix)
-    for table in (render.people_table(people_rows), render.meetings_table(ix.log_for(found), found),
-                  render.topics_table(lg_t, topic_rows), render.pairs_table(lg_w, pairs)):
+    for sheet in (render_sheet.people(people_rows), render_sheet.meetings(ix.log_for(found), found),
+                  render_sheet.topics(lg_t, topic_rows), render_sheet.pairs(lg_w, pairs),
+                  render_sheet.pairs(lg_w, pairs, "jerry-dias")):
         console = Console(file=io.StringIO(), color_system=None, width=4000, highlight=False, markup=False)
         with console.capture() as capture:
-            console.print(table)
+            console.print(render.table_of(sheet))
         expected = "\n".join(line.rstrip() for line in capture.get().split("\n"))
-        assert render.plain_table(table) == expected
+        assert render_sheet.plain_text(sheet) == expected
     index.close_all()

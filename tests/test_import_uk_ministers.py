@@ -171,7 +171,7 @@ def test_whole_file_gives_7654_meetings_91_for_cameron_in_2013_and_reimport_adds
 def test_progress_bar_draws_on_a_terminal() -> None:
     """The import's progress bar shows the step and the count on a terminal."""
     import io
-    from nafta_log.render import progress_bar
+    from nafta_log.render_progress import progress_bar
 
     class Terminal(io.StringIO):
         """A text stream that says it is a terminal."""

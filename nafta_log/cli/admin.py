@@ -45,7 +45,7 @@ def reindex(log: LogOption = None) -> None:
     """
     import sys
     from nafta_log import index
-    from nafta_log.render import progress_callback
+    from nafta_log.render_progress import progress_callback
     update, stop = progress_callback(sys.stderr, "Indexing the log")
     try:
         ix = index.rebuild(root_of(log), update)

@@ -57,7 +57,7 @@ def open_index(log: str | None, *, meetings: bool = True, warn: bool = True) -> 
     from nafta_log.index import Index, start_scan, take_scan
     root = root_of(log)
     scan = take_scan(root, meetings) or start_scan(root, meetings)
-    from nafta_log.render import progress_callback
+    from nafta_log.render_progress import progress_callback
     update, stop = progress_callback(sys.stderr, "Indexing the log")
     try:
         ix = Index.open(root, scan, update)
@@ -93,8 +93,8 @@ def print_problems(problems: list[Problem]) -> None:
 
 
 def out(renderable: Any) -> None:
-    """Print a Rich renderable to stdout (plain when piped or with NO_COLOR)."""
-    from nafta_log.render import print_to
+    """Print a Sheet or a Rich renderable to stdout (plain when piped or with NO_COLOR)."""
+    from nafta_log.render_sheet import print_to
     print_to(sys.stdout, renderable)
 
 

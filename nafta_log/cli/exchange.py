@@ -49,7 +49,7 @@ def import_csv(
     committing = not dry_run and gitlog.check_commit(root, commit)
     options = {"quarter": quarter, "mapping": mapping, "today": today()}
     if sys.stderr.isatty():
-        from nafta_log.render import progress_bar
+        from nafta_log.render_progress import progress_bar
         with progress_bar(sys.stderr, f"importing {file.name}") as progress:
             report = importers.import_csv(root, file, preset, dry_run=dry_run, progress=progress, **options)
     else:

@@ -1,11 +1,11 @@
 """The commands that answer questions: meetings, show, people, person, topics, who."""
 
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from nafta_log import iquery, query, serialize
+from nafta_log import iquery, query, render_sheet, serialize
 from nafta_log.cli.common import Format, FormatOption, LogOption, emit, open_index, parse_date_option
 from nafta_log.errors import UsageError
 from nafta_log.model import STATUSES
@@ -56,8 +56,7 @@ def meetings(
     q = meeting_query(ix, person, topic, from_, to, year, status, location, search, limit)
     found = iquery.select_meetings(ix, q)
     lg = ix.log_for(found)
-    from nafta_log import render
-    emit(fmt, lambda: render.meetings_table(lg, found),
+    emit(fmt, lambda: render_sheet.meetings(lg, found),
          lambda: [serialize.meeting_dict(lg, m) for m in found],
          lambda: ([serialize.meeting_csv_row(lg, m) for m in found], serialize.MEETING_CSV))
 
@@ -96,8 +95,7 @@ def show(
     ix = open_index(log)
     m = iquery.find_meeting(ix, meeting_id)
     lg = ix.log_for([m])
-    from nafta_log import render
-    emit(fmt, lambda: render.meeting_detail(lg, m), lambda: serialize.meeting_dict(lg, m),
+    emit(fmt, lambda: _rich().meeting_detail(lg, m), lambda: serialize.meeting_dict(lg, m),
          lambda: ([serialize.meeting_csv_row(lg, m)], serialize.MEETING_CSV))
 
 
@@ -109,8 +107,7 @@ def people(fmt: FormatOption = Format.table, log: LogOption = None) -> None:
       nafta-log people
     """
     lg, rows = iquery.people_rows(open_index(log))
-    from nafta_log import render
-    emit(fmt, lambda: render.people_table(rows), lambda: [serialize.person_dict(r) for r in rows],
+    emit(fmt, lambda: render_sheet.people(rows), lambda: [serialize.person_dict(r) for r in rows],
          lambda: ([serialize.person_dict(r) | {"aliases": "; ".join(r.stakeholder.aliases)} for r in rows],
                   ("id", "kind", "name", "aliases", "country", "role", "organization", "organization_name",
                    "meetings", "last_meeting")))
@@ -131,8 +128,7 @@ def person(
     """
     ix = open_index(log)
     lg, p = iquery.profile(ix, iquery.resolve_stakeholder(ix, name).id)
-    from nafta_log import render
-    emit(fmt, lambda: render.profile_view(lg, p), lambda: serialize.profile_dict(lg, p),
+    emit(fmt, lambda: _rich().profile_view(lg, p), lambda: serialize.profile_dict(lg, p),
          lambda: ([serialize.meeting_csv_row(lg, m) for m in p.meetings], serialize.MEETING_CSV))
 
 
@@ -144,8 +140,7 @@ def topics(fmt: FormatOption = Format.table, log: LogOption = None) -> None:
       nafta-log topics
     """
     lg, rows = iquery.topic_summary(open_index(log))
-    from nafta_log import render
-    emit(fmt, lambda: render.topics_table(lg, rows), lambda: [serialize.topic_dict(lg, r) for r in rows],
+    emit(fmt, lambda: render_sheet.topics(lg, rows), lambda: [serialize.topic_dict(lg, r) for r in rows],
          lambda: ([serialize.topic_dict(lg, r) | {"top_participants": "; ".join(
              f"{lg.name_of(p)} ({n})" for p, n in r.top)} for r in rows],
              ("id", "name", "meetings", "first", "last", "top_participants")))
@@ -175,7 +170,6 @@ def who(
     ix = open_index(log)
     sid = iquery.resolve_stakeholder(ix, person).id if person is not None else None
     lg, rows = iquery.pairs(ix, sid)
-    from nafta_log import render
 
     def flat() -> tuple[list, tuple]:
         data = [serialize.pair_dict(lg, r) for r in rows]
@@ -183,4 +177,10 @@ def who(
                   "meetings": d["meetings"], "first": d["first"], "last": d["last"], "topics": "; ".join(d["topics"])}
                  for d in data], ("a", "a_id", "b", "b_id", "meetings", "first", "last", "topics"))
 
-    emit(fmt, lambda: render.pairs_table(lg, rows, sid), lambda: [serialize.pair_dict(lg, r) for r in rows], flat)
+    emit(fmt, lambda: render_sheet.pairs(lg, rows, sid), lambda: [serialize.pair_dict(lg, r) for r in rows], flat)
+
+
+def _rich() -> Any:
+    """The Rich renderers, imported only when a view is printed as a table."""
+    from nafta_log import render
+    return render
