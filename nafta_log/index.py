@@ -225,14 +225,20 @@ class Index:
                 # walked in full.
                 folder = rel.rstrip("/")
                 try:
-                    present = {e.name: e.is_dir(follow_symlinks=False) for e in os.scandir(full)}
+                    present = set(os.listdir(full))  # names only: a year folder can hold tens of thousands
                 except OSError:
-                    present = {}
-                known_heads = {p[len(folder) + 1:].split("/", 1)[0]: p for p in self._known(folder)}
-                deleted.update(p for p in self._known(folder)
-                               if p[len(folder) + 1:].split("/", 1)[0] not in present)
-                for name, is_dir in present.items():
-                    if is_dir and name not in known_heads and not name.startswith("."):
+                    present = set()
+                # What the index holds under `folder`, as paths relative to it (set operations run in C).
+                # One string joined by SQLite and split by Python, both in C: no Python object per row.
+                (joined,) = self.con.execute("SELECT group_concat(substr(path, ?), char(10)) FROM files "
+                                             "WHERE path >= ? AND path < ?",
+                                             (len(folder) + 2, folder + "/", folder + "0")).fetchone()
+                known = set(joined.split("\n")) if joined else set()
+                gone = known - present  # files directly here that are gone, and every file in a subfolder
+                deleted.update(f"{folder}/{r}" for r in gone if "/" not in r or r.split("/", 1)[0] not in present)
+                heads = {r.split("/", 1)[0] for r in gone if "/" in r}  # subfolders the index knows
+                for name in present - known - heads:
+                    if not name.startswith(".") and (full / name).is_dir():
                         stale.update(p for p, _ in walk(self.root, f"{folder}/{name}"))
             elif kind_of(rel) is not None:
                 row = self.con.execute("SELECT size, mtime, ctime, ino FROM files WHERE path = ?", (rel,)).fetchone()

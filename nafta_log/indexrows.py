@@ -182,6 +182,10 @@ class Stats:
 def ranked(counts: Iterable[tuple[str, int, str | None]]) -> list[tuple[str, int]]:
     """The most involved participants of a topic, as query.topic_summary ranks them (count, then name)."""
     from nafta_log.names import fold
+    counts = list(counts)
+    if len(counts) > TOP_PARTICIPANTS:  # only those who can make the top need their names folded
+        least = sorted((c[1] for c in counts), reverse=True)[TOP_PARTICIPANTS - 1]
+        counts = [c for c in counts if c[1] >= least]
     ranked = sorted(counts, key=lambda c: (-c[1], fold(c[2] if c[2] is not None else c[0])))
     return [(sid, n) for sid, n, _ in ranked[:TOP_PARTICIPANTS]]
 
