@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from nafta_log import indexrows
-from nafta_log import records, store
+from nafta_log import records, store, watch
 from nafta_log.scan import FILE, STAMP, FileMeta, Scan, all_files, file_meta, kind_of, start_scan, take_scan, walk  # noqa: F401
 from nafta_log.errors import Problem
 from nafta_log.model import Log, Meeting, Origin, Settings, Stakeholder, Topic
@@ -182,6 +182,7 @@ class Index:
         """Re-read only the files that changed since the last command."""
         changed = scan.changed()
         if changed == []:
+            self._watched(scan)
             return
         if changed is None:
             known = self._known()
@@ -197,6 +198,13 @@ class Index:
                 self._apply(list(indexrows.parse_many(self.root, stale, None)), deleted=deleted, full=False)
         if scan.meetings:
             self._stamp(scan.started_ns)  # only a scan that looked at everything moves the stamp
+        self._watched(scan)
+
+    def _watched(self, scan: Scan) -> None:
+        """After a refresh: tell the next command that the index holds every change the watcher had numbered."""
+        reply = scan.watched
+        if reply is not None and reply.paths != []:
+            watch.save_state(self.root / store.CACHE, reply.generation, reply.seq)
 
     def _known(self, folder: str | None = None) -> dict[str, FileMeta]:
         """The metadata the index holds for every file (or every file under `folder`)."""

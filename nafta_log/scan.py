@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from nafta_log import store
+from nafta_log import store, watch
 
 STAMP = "stamp"
 FILE = "index.sqlite3"  # the index a scan is relative to (no index: nothing to compare, no scan)
@@ -91,10 +91,20 @@ class Scan:
         self.procs: list[subprocess.Popen[bytes]] = []
         self._changed: list[str] | None = None
         self._extra: list[str] = []
+        self.watched: watch.Reply | None = None  # the watcher's answer, when it was asked (see watch.py)
         stamp = root / store.CACHE / STAMP
         seen = _files_last_seen(stamp)
         if seen < FIND_MIN or not (root / store.CACHE / FILE).exists():
             return
+        if meetings and seen >= watch.WATCH_MIN and watch.enabled(root):
+            self.watched = watch.ask(root, watch.read_state(root / store.CACHE))
+            if self.watched is None:
+                watch.spawn(root)  # for the next command; this one scans with find
+            elif self.watched.paths is not None:
+                self._changed = self.watched.paths
+                return
+        if not all((root / t).is_dir() for t in (store.STAKEHOLDERS, store.MEETINGS)[:2 if meetings else 1]):
+            return  # a whole top folder is gone: `find` cannot list what is not there; compare every file instead
         others = [t for t in (store.STAKEHOLDERS, store.TOPICS, store.MARKER) if (root / t).exists()]
         groups = [others]
         if meetings and (root / store.MEETINGS).is_dir():
@@ -122,6 +132,8 @@ class Scan:
 
     def changed(self) -> list[str] | None:
         """Relative paths changed since the stamp, or None when they are unknown (scan everything)."""
+        if self.watched is not None and self.watched.paths is not None:
+            return self._changed
         if not self.procs:
             return None
         if self._changed is None:

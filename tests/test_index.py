@@ -117,6 +117,13 @@ def test_every_kind_of_change_behind_its_back_is_seen(sample: Path) -> None:
     (sample / "stakeholders" / "li-keqiang.toml").unlink()
     shutil.rmtree(sample / "meetings" / "2019")
     _oracle_matches(sample)
+    # the whole meetings folder removed: find cannot list what is not there, so every file is compared
+    shutil.rmtree(sample / "meetings")
+    scan = index.start_scan(sample)
+    assert scan.changed() is None
+    ix = Index.open(sample, scan)
+    assert ix.meetings_where() == []
+    assert iquery.people_rows(ix)[1] == query.people_rows(store.load(sample).log)
 
 
 def test_random_changes_keep_the_index_exact(sample: Path) -> None:
