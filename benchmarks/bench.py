@@ -377,8 +377,10 @@ def terminal_baseline() -> Command:
 
 
 def base_of(command: Command, results: list[Result]) -> float:
-    """The median a command's ratio is taken to: the baseline run the same way (on a terminal or not)."""
-    return next(r.median for r in results if r.command.scenario == "baseline" and r.command.terminal == command.terminal)
+    """The median a command's ratio is taken to: the baseline run the same way (on a terminal or not), or the first
+    result when there is no baseline among them (the tomllib parse, for `build`)."""
+    return next((r.median for r in results if r.command.scenario == "baseline" and r.command.terminal == command.terminal),
+                results[0].median)
 
 
 def baseline_command() -> Command:

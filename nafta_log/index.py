@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from nafta_log import indexrows
-from nafta_log import records, store, watch
+from nafta_log import records, store
 from nafta_log.scan import FILE, STAMP, FileMeta, Scan, all_files, file_meta, kind_of, start_scan, take_scan, walk  # noqa: F401
 from nafta_log.errors import Problem
 from nafta_log.model import Log, Meeting, Origin, Settings, Stakeholder, Topic
@@ -204,6 +204,7 @@ class Index:
         """After a refresh: tell the next command that the index holds every change the watcher had numbered."""
         reply = scan.watched
         if reply is not None and reply.paths != []:
+            from nafta_log import watch
             watch.save_state(self.root / store.CACHE, reply.generation, reply.seq)
 
     def _known(self, folder: str | None = None) -> dict[str, FileMeta]:

@@ -10,15 +10,21 @@ import os
 import subprocess
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from nafta_log import store, watch
+if TYPE_CHECKING:
+    from nafta_log.watch import Reply
+
+from nafta_log import store
 
 STAMP = "stamp"
 FILE = "index.sqlite3"  # the index a scan is relative to (no index: nothing to compare, no scan)
 # Below this many files, comparing every file in Python (a millisecond) is cheaper than starting `find`.
 FIND_MIN = 1_000
 FIND_SPLIT = 20_000  # from this many files, two `find` processes share the work
+# From this many files a watcher process (watch.py) answers instead of `find`; below it `find` takes milliseconds
+# and no background process is worth keeping around.
+WATCH_MIN = 5_000
 FileMeta = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 def file_meta(st: os.stat_result) -> FileMeta:
@@ -91,12 +97,13 @@ class Scan:
         self.procs: list[subprocess.Popen[bytes]] = []
         self._changed: list[str] | None = None
         self._extra: list[str] = []
-        self.watched: watch.Reply | None = None  # the watcher's answer, when it was asked (see watch.py)
+        self.watched: Reply | None = None  # the watcher's answer, when it was asked (see watch.py)
         stamp = root / store.CACHE / STAMP
         seen = _files_last_seen(stamp)
         if seen < FIND_MIN or not (root / store.CACHE / FILE).exists():
             return
-        if meetings and seen >= watch.WATCH_MIN and watch.enabled(root):
+        if meetings and seen >= WATCH_MIN and _watch().enabled(root):
+            watch = _watch()
             self.watched = watch.ask(root, watch.read_state(root / store.CACHE))
             if self.watched is None:
                 watch.spawn(root)  # for the next command; this one scans with find
@@ -146,6 +153,12 @@ class Scan:
                 found += [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
             self._changed = found
         return self._changed
+
+
+def _watch() -> Any:
+    """The watcher's module, imported only for a log large enough to use it."""
+    from nafta_log import watch
+    return watch
 
 
 def _files_last_seen(stamp: Path) -> int:

@@ -16,12 +16,13 @@ Never wrong, by construction:
 - Applying a change twice is harmless (the index re-reads a file only when its size, times or inode differ), so
   concurrent commands and a crash between updating the index and saving the point cost time, never correctness.
 - It is used only where inotify sees every change: Linux, local file systems (not NFS, SMB or FUSE, whose other
-  clients' writes it never hears of), and a log of at least WATCH_MIN files; NAFTA_LOG_WATCH=0 turns it off.
+  clients' writes it never hears of), and a log of at least scan.WATCH_MIN files; NAFTA_LOG_WATCH=0 turns it off.
+Only scan.py imports this module, and only for such a log: a small log's commands never load it.
 """
 
 from __future__ import annotations
 
-import hashlib
+import errno
 import os
 import socket
 import struct
@@ -29,7 +30,6 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-WATCH_MIN = 5_000  # below this many files `find` takes a few milliseconds: no process is worth keeping around
 WATCH_IDLE = 900  # seconds without a question before the watcher exits
 STATE = "watch-state"  # in the cache folder: "GENERATION SEQUENCE" of the last change the index holds
 TIMEOUT = 1.0  # seconds a command waits for the watcher before scanning with find
@@ -91,6 +91,7 @@ def file_system(path: Path) -> str | None:
 
 def address(root: Path) -> bytes:
     """The watcher's socket for this log, in Linux's abstract namespace (no file, no path-length limit)."""
+    import hashlib
     st = os.stat(root)
     key = f"{os.path.realpath(root)}\0{st.st_dev}\0{st.st_ino}".encode("utf-8", "surrogateescape")
     return b"\0nafta-log-watch-" + hashlib.sha256(key).hexdigest()[:32].encode()
@@ -179,9 +180,9 @@ class Watcher:
 
     def __init__(self, root: Path) -> None:
         import ctypes
-        import ctypes.util
         self.root = Path(os.path.realpath(root))
-        self.libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        self.ctypes = ctypes
+        self.libc = ctypes.CDLL(None, use_errno=True)  # the C library the interpreter itself runs on
         self.fd = self.libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
         if self.fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
@@ -190,8 +191,10 @@ class Watcher:
         self.seq = 0
         self.full_from = 0  # the number of the latest change that needs a full scan
         self.generation = f"{os.getpid()}-{int.from_bytes(os.urandom(6), 'big'):x}"
-        self.done = False
+        self.done = False  # set when the watcher can no longer be trusted (or was asked to quit)
         self._add("")
+        if not self.folders:  # the log itself cannot be watched
+            self.done = True
         for top in _TOP_FOLDERS:
             self._add_tree(top)
 
@@ -201,6 +204,8 @@ class Watcher:
         wd = self.libc.inotify_add_watch(self.fd, os.fsencode(path), MASK)
         if wd >= 0:
             self.folders[wd] = rel
+        elif self.ctypes.get_errno() != errno.ENOENT:  # e.g. fs.inotify.max_user_watches reached: a folder unseen
+            self.done = True
 
     def _add_tree(self, rel: str) -> None:
         """Watch a folder and every folder under it (hidden ones left out, as the log leaves them out)."""
@@ -287,18 +292,21 @@ class Watcher:
 def serve(root: Path) -> None:
     """Watch the log at `root` and answer commands until idle for WATCH_IDLE seconds or the log is gone."""
     import select
+    import time
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         server.bind(address(root))  # taken: another watcher serves this log already
     except OSError:
         return
     watcher = Watcher(root)  # every watch in place before the first question can be answered
-    server.listen(16)
+    server.listen(16)  # only now can a command connect: every watch is in place
     server.setblocking(False)
+    asked = time.monotonic()
     while not watcher.done:
-        ready, _, _ = select.select([server, watcher.fd], [], [], WATCH_IDLE)
-        if not ready:
+        left = WATCH_IDLE - (time.monotonic() - asked)
+        if left <= 0:
             break
+        ready, _, _ = select.select([server, watcher.fd], [], [], left)
         if watcher.fd in ready:
             watcher.read_events()
         if server in ready:
@@ -306,6 +314,7 @@ def serve(root: Path) -> None:
                 conn, _ = server.accept()
             except BlockingIOError:
                 continue
+            asked = time.monotonic()
             with conn:
                 conn.settimeout(TIMEOUT)
                 try:

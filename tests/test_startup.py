@@ -22,7 +22,7 @@ except SystemExit as exc:
     code = exc.code
 else:
     code = 0
-heavy = ("rich", "rich.console", "rich.table", "dateutil", "pydantic", "tomlkit", "tomli_w")
+heavy = ("rich", "rich.console", "rich.table", "dateutil", "pydantic", "tomlkit", "tomli_w", "nafta_log.watch")
 print(json.dumps([code, sorted(m for m in heavy if m in sys.modules)]), file=sys.stderr)
 """
 

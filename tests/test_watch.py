@@ -27,7 +27,7 @@ def _ask(root: Path) -> watch.Reply | None:
 def watched(sample: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The sample log with its index built and a watcher running for it (as for a log of thousands of files)."""
     monkeypatch.setattr(scan_module, "FIND_MIN", 0)
-    monkeypatch.setattr(watch, "WATCH_MIN", 0)
+    monkeypatch.setattr(scan_module, "WATCH_MIN", 0)
     monkeypatch.delenv("NAFTA_LOG_WATCH", raising=False)
     Index.open(sample)
     watch.spawn(sample)
