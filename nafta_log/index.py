@@ -156,7 +156,7 @@ class Index:
         marks it complete is written last, so a build cut short is found incomplete and done again.
         """
         started = time.time_ns()
-        files = all_files(self.root)
+        files = all_files(self.root, stat=False)  # names only: the workers read each file's metadata as they open it
         con = self.con
         mode = con.execute("PRAGMA journal_mode").fetchone()[0]
         for pragma in ("synchronous = OFF", "journal_mode = OFF", "cache_size = -262144", "temp_store = MEMORY"):

@@ -47,8 +47,11 @@ def kind_of(rel: str) -> str | None:
     return None
 
 
-def walk(root: Path, folder: str) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
-    """(relative path, metadata) of every record file under `folder`, hidden and temporary files skipped."""
+def walk(root: Path, folder: str, stat: bool = True) -> Iterator[tuple[str, FileMeta | None]]:
+    """(relative path, metadata) of every record file under `folder`, hidden and temporary files skipped.
+
+    Without `stat` the metadata is None: whoever opens the file reads it then (a first build does, in parallel).
+    """
     base = str(root)
     pending = [folder]
     while pending:
@@ -65,21 +68,21 @@ def walk(root: Path, folder: str) -> Iterator[tuple[str, tuple[int, int, int, in
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(f"{rel_dir}/{name}")
                 elif name.endswith(".toml"):
-                    yield f"{rel_dir}/{name}", file_meta(entry.stat())
+                    yield f"{rel_dir}/{name}", file_meta(entry.stat()) if stat else None
             except OSError:
                 continue
 
 
-def all_files(root: Path, meetings: bool = True) -> dict[str, tuple[int, int, int, int]]:
-    """(relative path, metadata) of every record file of the log (meetings left out if asked)."""
-    out = {}
+def all_files(root: Path, meetings: bool = True, stat: bool = True) -> dict[str, FileMeta | None]:
+    """(relative path, metadata) of every record file of the log (meetings left out if asked; see walk for `stat`)."""
+    out: dict[str, FileMeta | None] = {}
     for rel in (store.MARKER, store.TOPICS):
         try:
             out[rel] = file_meta((root / rel).stat())
         except OSError:
             pass
     for folder in (store.STAKEHOLDERS, store.MEETINGS) if meetings else (store.STAKEHOLDERS,):
-        out.update(walk(root, folder))
+        out.update(walk(root, folder, stat))
     return out
 
 
