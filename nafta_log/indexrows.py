@@ -30,7 +30,7 @@ def tag(value: Any) -> Any:
 
 def dumps(table: Mapping[str, Any]) -> str:
     """A record's table as JSON, dates and times tagged."""
-    return json.dumps(table, ensure_ascii=False, default=tag)
+    return _ENCODER.encode(table)
 
 
 def _decode_hook(obj: dict[str, Any]) -> Any:
@@ -45,7 +45,13 @@ def _decode_hook(obj: dict[str, Any]) -> Any:
 
 
 def decode(text: str) -> dict[str, Any]:
-    return json.loads(text, object_hook=_decode_hook)
+    """A table stored by `dumps`, dates and times as they were."""
+    return _DECODER.decode(text)
+
+
+# Made once: json.dumps and json.loads with options build a new encoder or decoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=tag)
+_DECODER = json.JSONDecoder(object_hook=_decode_hook)
 
 
 # (path, metadata, kind, encoded table or None, problems, rows for the index or None)

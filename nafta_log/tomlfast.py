@@ -19,6 +19,7 @@ from typing import Any
 # Text that tomllib would refuse anywhere (control characters other than tab and newline), or that needs care (\r).
 _REFUSED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KEY_VALUE = re.compile(r"([A-Za-z0-9_-]+) = (.*)")
+_KEY_TEXT = re.compile(r'([A-Za-z0-9_-]+) = "([^"\\\x00-\x1f\x7f]*)"')  # the commonest line, in one match
 _TEXT = re.compile(r'"([^"\\\x00-\x1f\x7f]*)"')  # a basic string without escapes
 _ONE_LINE_LIST = re.compile(r'\[((?:"[^"\\\x00-\x1f\x7f]*")(?:, "[^"\\\x00-\x1f\x7f]*")*)?\]')
 _ITEM = re.compile(r'    "([^"\\\x00-\x1f\x7f]*)",')
@@ -41,6 +42,13 @@ def parse(text: str) -> dict[str, Any] | None:
         line = lines[i]
         i += 1
         if not line or line[0] == "#":
+            continue
+        simple = _KEY_TEXT.fullmatch(line)
+        if simple is not None:
+            key, value = simple.groups()
+            if key in table:
+                return None
+            table[key] = value
             continue
         kv = _KEY_VALUE.fullmatch(line)
         if kv is None:
