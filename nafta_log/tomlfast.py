@@ -25,6 +25,7 @@ _ONE_LINE_LIST = re.compile(r'\[((?:"[^"\\\x00-\x1f\x7f]*")(?:, "[^"\\\x00-\x1f\
 _ITEM = re.compile(r'    "([^"\\\x00-\x1f\x7f]*)",')
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TIME = re.compile(r"(\d{2}):(\d{2}):(\d{2})")
+_CLOCK = ((_DATE, dt.date), (_TIME, dt.time))  # a day as YYYY-MM-DD, a time of day as HH:MM:SS
 _INT = re.compile(r"0|-?[1-9][0-9]{0,17}")
 _HEADER = re.compile(r"(\[\[?)([A-Za-z0-9_-]+)(\]\]?)")
 
@@ -108,18 +109,13 @@ def _value(raw: str) -> Any:
         return True
     if raw == "false":
         return False
-    m = _DATE.fullmatch(raw)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
-    m = _TIME.fullmatch(raw)
-    if m:
-        try:
-            return dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
+    for pattern, make in _CLOCK:
+        m = pattern.fullmatch(raw)
+        if m:
+            try:
+                return make(*map(int, m.groups()))
+            except ValueError:  # no such day or time: tomllib refuses it
+                return None
     if _INT.fullmatch(raw):
         return int(raw)
     return None
