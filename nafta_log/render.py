@@ -76,13 +76,9 @@ def _date(value: PartialDate | None) -> Text:
     return Text(str(value) if value is not None else "")
 
 
-def _table(*columns: str, title: str | None = None) -> Table:
-    return table_of(sheet(*columns, title=title))
-
-
 def house_table(*columns: str, title: str | None = None) -> Table:
-    """An empty table in the house style, for the other render modules."""
-    return _table(*columns, title=title)
+    """An empty table in the house style (counts right-aligned, dates never wrapped), for any renderer."""
+    return table_of(sheet(*columns, title=title))
 
 
 def _names(log: Log, ids: Iterable[str]) -> str:
@@ -144,14 +140,14 @@ def profile_view(log: Log, p: Profile) -> RenderableType:
     if s.description:
         parts.append(Text(visible(s.description, keep="\n")))
     if p.roles:
-        roles = _table("role", "organization", "since", "until", title="Roles")
+        roles = house_table("role", "organization", "since", "until", title="Roles")
         for r in p.roles:
             roles.add_row(t(r.title), t(log.name_of(r.organization) if r.organization else None), _date(r.since),
                           _date(r.until))
         parts += [Text(""), roles]
     if p.members:
         parts += [Text(""), Text("People: " + ", ".join(visible(m.name) for m in p.members))]
-    timeline = _table("date", "title", "with", "topics", "status", title=f"Meetings ({len(p.meetings)})")
+    timeline = house_table("date", "title", "with", "topics", "status", title=f"Meetings ({len(p.meetings)})")
     for m in p.meetings:
         timeline.add_row(Text(m.date_text()), t(m.title), Text(_names(log, (x for x in m.participants if x != s.id))),
                          Text(_topics(log, m.topics)), Text(m.status, style=status_style(m.status)))

@@ -10,7 +10,7 @@ import os
 import subprocess
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from nafta_log.watch import Reply
@@ -105,14 +105,15 @@ class Scan:
         seen = _files_last_seen(stamp)
         if seen < FIND_MIN or not (root / store.CACHE / FILE).exists():
             return
-        if meetings and seen >= WATCH_MIN and _watch().enabled(root):
-            watch = _watch()
-            self.watched = watch.ask(root, watch.read_state(root / store.CACHE))
-            if self.watched is None:
-                watch.spawn(root)  # for the next command; this one scans with find
-            elif self.watched.paths is not None:
-                self._changed = self.watched.paths
-                return
+        if meetings and seen >= WATCH_MIN:
+            from nafta_log import watch  # only for a log this large: a small log's commands never load it
+            if watch.enabled(root):
+                self.watched = watch.ask(root, watch.read_state(root / store.CACHE))
+                if self.watched is None:
+                    watch.spawn(root)  # for the next command; this one scans with find
+                elif self.watched.paths is not None:
+                    self._changed = self.watched.paths
+                    return
         if not all((root / t).is_dir() for t in (store.STAKEHOLDERS, store.MEETINGS)[:2 if meetings else 1]):
             return  # a whole top folder is gone: `find` cannot list what is not there; compare every file instead
         others = [t for t in (store.STAKEHOLDERS, store.TOPICS, store.MARKER) if (root / t).exists()]
@@ -156,12 +157,6 @@ class Scan:
                 found += [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
             self._changed = found
         return self._changed
-
-
-def _watch() -> Any:
-    """The watcher's module, imported only for a log large enough to use it."""
-    from nafta_log import watch
-    return watch
 
 
 def _files_last_seen(stamp: Path) -> int:
