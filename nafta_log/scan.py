@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from nafta_log import store
+
 if TYPE_CHECKING:
     from nafta_log.watch import Reply
-
-from nafta_log import store
 
 STAMP = "stamp"
 FILE = "index.sqlite3"  # the index a scan is relative to (no index: nothing to compare, no scan)
@@ -112,8 +112,7 @@ class Scan:
                 if self.watched is None:
                     watch.spawn(root)  # for the next command; this one scans with find
                 elif self.watched.paths is not None:
-                    self._changed = self.watched.paths
-                    return
+                    return  # the watcher's list is the answer: no find
         if not all((root / t).is_dir() for t in (store.STAKEHOLDERS, store.MEETINGS)[:2 if meetings else 1]):
             return  # a whole top folder is gone: `find` cannot list what is not there; compare every file instead
         others = [t for t in (store.STAKEHOLDERS, store.TOPICS, store.MARKER) if (root / t).exists()]
@@ -144,7 +143,7 @@ class Scan:
     def changed(self) -> list[str] | None:
         """Relative paths changed since the stamp, or None when they are unknown (scan everything)."""
         if self.watched is not None and self.watched.paths is not None:
-            return self._changed
+            return self.watched.paths
         if not self.procs:
             return None
         if self._changed is None:

@@ -116,11 +116,6 @@ def save_state(cache: Path, generation: str, seq: int) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def forget_state(cache: Path) -> None:
-    """Forget the saved point (the index was rebuilt: the next command scans with find once)."""
-    (cache / STATE).unlink(missing_ok=True)
-
-
 def _peer_is_me(sock: socket.socket) -> bool:
     """True when the process at the other end of `sock` runs as this user."""
     try:

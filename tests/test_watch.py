@@ -135,13 +135,16 @@ def test_a_watcher_of_another_generation_is_not_trusted(watched: Path) -> None:
     watch.save_state(sample / store.CACHE, "other-generation", seq)
     reply = _ask(sample)
     assert reply is not None and reply.paths is None and reply.generation == generation
-    watch.forget_state(sample / store.CACHE)
+    (sample / store.CACHE / watch.STATE).unlink()
     reply = _ask(sample)
     assert reply is not None and reply.paths is None
 
 
-def test_the_watcher_is_used_only_where_inotify_sees_everything(tmp_path: Path) -> None:
+def test_the_watcher_is_used_only_where_inotify_sees_everything(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Turned off by NAFTA_LOG_WATCH=0, and off on file systems such as NFS whose other clients it cannot hear."""
+    assert watch.enabled(tmp_path, {}) is True  # this test file's own file system (else the module is skipped)
     assert watch.enabled(tmp_path, {"NAFTA_LOG_WATCH": "0"}) is False
-    assert watch.file_system(tmp_path) in watch.LOCAL_FILE_SYSTEMS
-    assert "nfs" not in watch.LOCAL_FILE_SYSTEMS and "cifs" not in watch.LOCAL_FILE_SYSTEMS
+    for kind, expected in (("nfs4", False), ("cifs", False), ("fuse.sshfs", False), ("ext4", True), ("xfs", True)):
+        monkeypatch.setattr(watch, "file_system", lambda path, kind=kind: kind)
+        assert watch.enabled(tmp_path, {}) is expected, kind
